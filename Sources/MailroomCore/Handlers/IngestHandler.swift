@@ -1,0 +1,90 @@
+import Foundation
+import MariaDB
+import Templates
+
+/// `mailroom-ingest`: turns a trigger event into a reference, its emails and stored data, and a
+/// provider's answer into cached data; then asks the engine to look at each reference touched.
+/// Idempotent on the event id: a duplicate changes nothing and only re-asks the engine.
+public final class IngestHandler: MessageHandler {
+    private let database: DatabaseConnection
+    private let catalogue: Catalogue
+    private let logger: Logger
+
+    public init(database: DatabaseConnection, catalogue: Catalogue, logger: Logger) {
+        self.database = database
+        self.catalogue = catalogue
+        self.logger = logger
+    }
+
+    public func reconnect() throws { try database.reconnect() }
+
+    public func handle(_ message: InboundMessage, keepAlive: () -> Void) throws -> [OutboundMessage] {
+        let event = try ExternalEvent(message)
+        if let provider = catalogue.provider(answeringWith: event.name) {
+            return try storeAnswer(event, from: provider)
+        }
+
+        let templates = catalogue.templates(triggeredBy: event.name)
+        guard !templates.isEmpty else {
+            throw MailroomFailure.permanent("unknown_event", "no template or provider listens to '\(event.name)'")
+        }
+        return try templates.map { try createReference(for: $0, from: event) }
+    }
+
+    private func createReference(for template: TemplateDefinition, from event: ExternalEvent) throws -> OutboundMessage {
+        // Read everything from the event before writing, so bad input writes nothing.
+        let recipients = try event.data.stringList(template.recipientsField)
+        var columns: [String: String?] = [:]
+        for (column, field) in template.referenceColumns { columns[column] = try event.data.optionalScalar(field) }
+        let stored = try template.stores.map { rule in
+            var values: [String: String] = [:]
+            for (column, field) in rule.columns { values[column] = try event.data.optionalScalar(field) }
+            return (rule.provider, try event.data.string(rule.keyField), values)
+        }
+
+        let references = ReferenceStore(database: database)
+        let (referenceID, isNew) = try database.transaction { () throws -> (Int64, Bool) in
+            guard let id = try references.insertReference(template: template, event: event, columns: columns) else {
+                guard let existing = try references.existingReference(eventID: event.id, template: template.name) else {
+                    throw MailroomFailure.transient("reference_vanished", "a duplicate event's reference is missing")
+                }
+                return (existing, false)
+            }
+            try references.insertEmails(referenceID: id, recipients: recipients)
+            for (providerName, key, values) in stored {
+                guard let provider = catalogue.providers[providerName] else { continue }
+                try references.store(values, key: key, in: provider)
+            }
+            return (id, true)
+        }
+
+        let fields = [
+            LogKey.eventID: event.id, LogKey.referenceID: String(referenceID), LogKey.template: template.name,
+        ]
+        if isNew {
+            logger.info("reference created", fields.merging(["recipients": String(recipients.count)]) { old, _ in old })
+        } else {
+            logger.info("duplicate event ignored", fields)
+        }
+        return .engineJob(referenceID: referenceID)
+    }
+
+    private func storeAnswer(_ event: ExternalEvent, from provider: ProviderDefinition) throws -> [OutboundMessage] {
+        let key = try event.data.string(provider.responseKeyField)
+        let error = try provider.responseErrorField.flatMap { try event.data.optionalScalar($0) }
+        var values: [String: String?] = [:]
+        for (field, column) in provider.responseFields { values[column] = try event.data.optionalScalar(field) }
+
+        let waiting = try database.transaction {
+            try ProviderStore(database: database).storeAnswer(values, error: error, key: key, provider: provider)
+        }
+
+        logger.info(
+            "provider answered",
+            [
+                LogKey.provider: provider.name, LogKey.eventID: event.id, LogKey.correlationID: event.correlationID ?? "",
+                LogKey.reason: error ?? "",
+            ])
+        return waiting.map { OutboundMessage.engineJob(referenceID: $0) }
+    }
+}

@@ -1,0 +1,11 @@
+/// What a worker does with each message of its queue. One handler per consumer thread, with
+/// its own database connection; it is never called from two threads at once.
+public protocol MessageHandler: AnyObject {
+    /// Handles one message and commits its database work; returns what to publish afterwards.
+    /// Throws `MailroomFailure` to say whether a retry can help; any other error counts as
+    /// transient. `keepAlive` must be called often during a long blocking step.
+    func handle(_ message: InboundMessage, keepAlive: () -> Void) throws -> [OutboundMessage]
+
+    /// Drops and remakes the database connection after it was lost.
+    func reconnect() throws
+}

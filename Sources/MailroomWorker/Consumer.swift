@@ -1,0 +1,118 @@
+import AMQP
+import Foundation
+import MailroomCore
+import MariaDB
+
+/// One consumer: a thread with its own broker connection and its own handler (and so its own
+/// database connection), since neither C library may be shared across threads. Acks only
+/// after the handler committed and everything it asked for was published and confirmed.
+final class Consumer: @unchecked Sendable {
+    // @unchecked: every mutable property is touched only by the consumer's own thread; the
+    // stop signal and readiness are atomics.
+
+    struct Settings: Sendable {
+        var index: Int
+        var queue: WorkQueue
+        var amqp: AMQPConfiguration
+        var topology: Topology
+        var prefetch: Int
+        var pollInterval: Duration
+        var failures: FailureRouter
+    }
+
+    private let settings: Settings
+    private let makeHandler: () throws -> MessageHandler
+    private let stop: StopSignal
+    private let readiness: Readiness
+    private let logger: Logger
+    private var handler: MessageHandler?
+
+    init(
+        settings: Settings, stop: StopSignal, readiness: Readiness, logger: Logger,
+        makeHandler: @escaping () throws -> MessageHandler
+    ) {
+        self.settings = settings
+        self.stop = stop
+        self.readiness = readiness
+        self.logger = logger
+        self.makeHandler = makeHandler
+    }
+
+    /// Runs until stopped, reconnecting with backoff whenever the broker or the database goes away.
+    func run() {
+        var backoff = Duration.milliseconds(500)
+        while !stop.isSet {
+            do {
+                let connection = try AMQPConnection(configuration: settings.amqp)
+                defer { connection.close() }
+                let handler = try currentHandler()
+
+                try settings.topology.declare(on: connection)
+                try connection.setPrefetch(UInt16(settings.prefetch))
+                let tag = try connection.consume(queue: settings.queue.rawValue)
+                readiness.set(consumer: settings.index, ready: true)
+                backoff = .milliseconds(500)
+
+                try consume(from: connection, handler: handler)
+                try? connection.cancel(consumerTag: tag)
+                return
+            } catch {
+                readiness.set(consumer: settings.index, ready: false)
+                logger.warning("connection lost; reconnecting", [LogKey.error: "\(error)", "retry_in": "\(backoff)"])
+                if let error = error as? DatabaseError, error.requiresReconnect { handler = nil }
+                stop.sleep(backoff)
+                backoff = min(backoff * 2, .seconds(30))
+            }
+        }
+    }
+
+    private func currentHandler() throws -> MessageHandler {
+        if let handler { return handler }
+        let made = try makeHandler()
+        handler = made
+        return made
+    }
+
+    private func consume(from connection: AMQPConnection, handler: MessageHandler) throws {
+        while !stop.isSet {
+            guard let delivery = try connection.nextDelivery(timeout: settings.pollInterval) else { continue }
+            try process(delivery, on: connection, handler: handler)
+        }
+    }
+
+    private func process(_ delivery: AMQPDelivery, on connection: AMQPConnection, handler: MessageHandler) throws {
+        let message = InboundMessage(delivery)
+        let log = logger.with([LogKey.eventID: message.messageID ?? "", LogKey.correlationID: message.correlationID ?? ""])
+        do {
+            let outbound = try handler.handle(message) { try? connection.pollEvents() }
+            for item in outbound {
+                try connection.publish(item, eventsExchange: settings.topology.eventsExchange)
+            }
+            try connection.ack(delivery)
+        } catch let error as AMQPError {
+            // The broker connection is gone or unusable: nothing was acked, so the broker
+            // redelivers, and the handlers' idempotency makes the second try harmless.
+            throw error
+        } catch {
+            if let databaseError = error as? DatabaseError, databaseError.requiresReconnect {
+                try? handler.reconnect()
+            }
+            try settings.failures.route(
+                failure: FailureRouter.classify(error), of: delivery, message: message, queue: settings.queue,
+                on: connection, logger: log)
+        }
+    }
+}
+
+extension InboundMessage {
+    /// The event name survives retries in a header; the attempt count too.
+    init(_ delivery: AMQPDelivery) {
+        let headers = delivery.properties.headers
+        self.init(
+            routingKey: headers[MessageHeader.routingKey]?.stringValue ?? delivery.routingKey,
+            body: delivery.body, messageID: delivery.properties.messageID,
+            correlationID: delivery.properties.correlationID,
+            previousAttempts: Int(headers[MessageHeader.attempts]?.integerValue ?? 0),
+            redelivered: delivery.redelivered)
+    }
+}

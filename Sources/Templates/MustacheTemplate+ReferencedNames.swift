@@ -1,0 +1,58 @@
+extension MustacheTemplate {
+    /// Every variable and section name the template uses (dotted, e.g. "user.name"), so a
+    /// catalogue can check them against what exists.
+    ///
+    /// Names are as written, relative to where they appear: `{{#user}}{{name}}{{/user}}` gives
+    /// `user` and `name`. The implicit iterator `.` is left out; the names looked up by dynamic
+    /// partials (`{{>*kind}}` gives `kind`) are included. Partial names are in
+    /// ``referencedPartials``; names used inside partials are in those partials' own sets.
+    public var referencedNames: Set<String> {
+        var names: Set<String> = []
+        Self.collectNames(in: nodes, into: &names)
+        return names
+    }
+
+    /// The names of the partials and parents the template includes by a fixed name.
+    public var referencedPartials: Set<String> {
+        var names: Set<String> = []
+        Self.collectPartials(in: nodes, into: &names)
+        return names
+    }
+
+    private static func collectNames(in nodes: [MustacheNode], into names: inout Set<String>) {
+        for node in nodes {
+            switch node {
+            case .text, .lineStart:
+                break
+            case .variable(let name, _):
+                if !name.parts.isEmpty { names.insert(name.text) }
+            case .section(let name, _, let children):
+                if !name.parts.isEmpty { names.insert(name.text) }
+                collectNames(in: children, into: &names)
+            case .partial(let partial, _):
+                if case .dynamic(let name) = partial { names.insert(name.text) }
+            case .block(_, let children, _):
+                collectNames(in: children, into: &names)
+            case .parent(let partial, _, let arguments):
+                if case .dynamic(let name) = partial { names.insert(name.text) }
+                for content in arguments.values { collectNames(in: content, into: &names) }
+            }
+        }
+    }
+
+    private static func collectPartials(in nodes: [MustacheNode], into names: inout Set<String>) {
+        for node in nodes {
+            switch node {
+            case .text, .lineStart, .variable:
+                break
+            case .section(_, _, let children), .block(_, let children, _):
+                collectPartials(in: children, into: &names)
+            case .partial(let partial, _):
+                if case .fixed(let name) = partial { names.insert(name) }
+            case .parent(let partial, _, let arguments):
+                if case .fixed(let name) = partial { names.insert(name) }
+                for content in arguments.values { collectPartials(in: content, into: &names) }
+            }
+        }
+    }
+}

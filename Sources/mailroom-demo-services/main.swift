@@ -1,0 +1,30 @@
+import Foundation
+import MailroomCore
+import MailroomWorker
+
+let usage = """
+    mailroom-demo-services: a development stand-in for the services that own data (the user
+    service first). It consumes their request events (e.g. userFetchInfo) from the events
+    exchange and answers each from a fixture file, echoing the correlation_id; an unknown key
+    is answered with {"error": "not_found"}.
+
+    Usage: mailroom-demo-services [--fixtures Deploy/demo/services.json] [--queue demo.services]
+                                  [--silent-for SECONDS]
+
+      --silent-for  ignore requests for this long after start (to play a silent service)
+
+    Environment: MAILROOM_AMQP_URL, MAILROOM_EVENTS_EXCHANGE, MAILROOM_LOG_LEVEL (see mailroomctl --help).
+    """
+
+if CommandLine.arguments.contains("--help") || CommandLine.arguments.contains("-h") {
+    print(usage)
+    exit(0)
+}
+
+do {
+    let service = try DemoServices(arguments: Array(CommandLine.arguments.dropFirst()))
+    exit(service.run())
+} catch {
+    FileHandle.standardError.write(Data("mailroom-demo-services: \(error)\n".utf8))
+    exit(2)
+}

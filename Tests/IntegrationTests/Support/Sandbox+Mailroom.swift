@@ -1,0 +1,46 @@
+import AMQP
+import Foundation
+import MariaDB
+
+extension Sandbox {
+    /// Declares the topology, a queue per request event that counts what Mailroom asked
+    /// (`test.<event>`), starts the demo services and one copy of each worker.
+    func startMailroom(
+        counting requestEvents: [String] = ["userFetchInfo"], environment: [String: String] = [:],
+        workers: [String] = ["mailroom-ingest", "mailroom-engine", "mailroom-sender"]
+    ) throws -> AMQPConnection {
+        try shell(packageRoot + "/.build/debug/mailroomctl", ["topology"], environment: self.environment(environment))
+        let broker = try broker()
+        for event in requestEvents {
+            try broker.declareQueue("test.\(event)")
+            try broker.bindQueue("test.\(event)", to: "events", routingKey: event)
+        }
+
+        try startMailroom("mailroom-demo-services", arguments: ["--fixtures", "Deploy/demo/services.json"])
+        let settings = environment.merging(["MAILROOM_CONCURRENCY": "2"]) { old, _ in old }
+        for worker in workers {
+            try startMailroom(worker, environment: settings)
+        }
+        Thread.sleep(forTimeInterval: 1.5)
+        return broker
+    }
+
+    /// How many requests Mailroom published under this event name.
+    func requestCount(_ event: String, on broker: AMQPConnection) throws -> UInt32 {
+        try broker.inspectQueue("test.\(event)").messageCount
+    }
+
+    func count(_ database: DatabaseConnection, _ from: String) throws -> Int64 {
+        try database.query("SELECT COUNT(*) AS n FROM \(from)").first?.int("n") ?? -1
+    }
+}
+
+extension AMQPConnection {
+    /// Publishes an event as an upstream service would.
+    func publishEvent(_ name: String, _ data: [String: Any], id: String) throws {
+        let body = try JSONSerialization.data(withJSONObject: data)
+        try publish(
+            Array(body), exchange: "events", routingKey: name,
+            properties: AMQPProperties(contentType: "application/json", messageID: id, timestamp: Date()))
+    }
+}

@@ -1,0 +1,66 @@
+import Foundation
+import Templates
+import Testing
+
+/// The template catalogue is loaded and checked at start; a broken folder is refused with the
+/// file and the field named.
+struct CatalogueTests {
+    static let templatesDirectory = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+        .deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("Deploy/templates").path
+
+    @Test func theShippedCatalogueLoads() throws {
+        let catalogue = try Catalogue.load(directory: Self.templatesDirectory)
+
+        #expect(catalogue.templates["auth-access-token"]?.trigger == "authAccessTokenCreated")
+        #expect(catalogue.ingestRoutingKeys.contains("userFetchInfoResponse"))
+        #expect(catalogue.providers["user"]?.timeToLive == .seconds(1800))
+    }
+
+    @Test func theUserCacheTimeToLiveComesFromTheEnvironment() throws {
+        let catalogue = try Catalogue.load(
+            directory: Self.templatesDirectory, environment: ["MAILROOM_USER_CACHE_TTL": "90s"])
+        #expect(catalogue.providers["user"]?.timeToLive == .seconds(90))
+    }
+
+    @Test(arguments: [
+        ("manifest.json", #"{"trigger": "x", "recipients": {"field": "userId", "provider": "user"}, "to": {"address": "user.email"}, "colour": "red"}"#, "colour"),
+        ("manifest.json", #"{"trigger": "x", "recipients": {"field": "userId", "provider": "user"}, "to": {"address": "user.email"}, "requires": ["user.shoe_size"]}"#, "requires"),
+        ("manifest.json", #"{"trigger": "x", "recipients": {"field": "userId", "provider": "nobody"}, "to": {"address": "user.email"}}"#, "provider"),
+    ])
+    func aBrokenManifestIsRefusedNamingTheFileAndField(file: String, content: String, field: String) throws {
+        let directory = try copyOfCatalogue()
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        try content.write(toFile: "\(directory)/auth-access-token/\(file)", atomically: true, encoding: .utf8)
+
+        let error = #expect(throws: CatalogueError.self) { try Catalogue.load(directory: directory) }
+        #expect(error?.file.hasSuffix("auth-access-token/manifest.json") == true)
+        #expect(error?.description.contains(field) == true, "\(String(describing: error))")
+    }
+
+    @Test func aMissingSubjectIsRefused() throws {
+        let directory = try copyOfCatalogue()
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        try FileManager.default.removeItem(atPath: "\(directory)/auth-access-token/subject.mustache")
+
+        let error = #expect(throws: CatalogueError.self) { try Catalogue.load(directory: directory) }
+        #expect(error?.file.hasSuffix("subject.mustache") == true)
+    }
+
+    @Test func anUnclosedSectionIsRefusedWithItsLine() throws {
+        let directory = try copyOfCatalogue()
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        try "Hello\n{{#user}}{{name}}\n".write(
+            toFile: "\(directory)/auth-access-token/text.mustache", atomically: true, encoding: .utf8)
+
+        let error = #expect(throws: CatalogueError.self) { try Catalogue.load(directory: directory) }
+        #expect(error?.description.contains("line 2") == true, "\(String(describing: error))")
+    }
+
+    private func copyOfCatalogue() throws -> String {
+        let directory = NSTemporaryDirectory() + "catalogue-\(UUID().uuidString)"
+        // Copy what the folder holds, never a link to it: the tests write into the copy.
+        let source = URL(fileURLWithPath: Self.templatesDirectory).resolvingSymlinksInPath().path
+        try FileManager.default.copyItem(atPath: source, toPath: directory)
+        return directory
+    }
+}
