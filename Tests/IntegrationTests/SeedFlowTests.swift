@@ -7,6 +7,8 @@ import Testing
 /// worker executables running as separate processes.
 @Suite(.serialized)
 struct SeedFlowTests {
+    static let workers = ["mailroom-ingest", "mailroom-engine", "mailroom-sender"]
+
     /// The fixture's users (Deploy/demo/services.json), awkward names included.
     static let users: [String: (name: String, email: String)] = [
         "u-1001": ("Ada Lovelace", "ada@example.com"),
@@ -20,6 +22,10 @@ struct SeedFlowTests {
         let sandbox = try Sandbox("flow")
         defer { sandbox.tearDown() }
         let broker = try sandbox.startMailroom()
+        // A second copy of each worker: several copies may run at once.
+        for worker in Self.workers {
+            try sandbox.startMailroom(worker, label: "\(worker)-2", environment: ["MAILROOM_CONCURRENCY": "2"])
+        }
 
         var tokens: [String: String] = [:]
         for (index, user) in Self.users.keys.sorted().enumerated() {
@@ -81,7 +87,7 @@ struct SeedFlowTests {
         // Five known users and one unknown: six requests, none for the second token.
         #expect(try sandbox.requestCount("userFetchInfo", on: broker) == 6)
 
-        for worker in ["mailroom-ingest", "mailroom-engine", "mailroom-sender"] {
+        for worker in Self.workers + Self.workers.map({ "\($0)-2" }) {
             #expect(sandbox.stop(worker) == 0, "\(worker) exits 0 on SIGTERM")
         }
     }

@@ -7,18 +7,19 @@ extension Sandbox {
     /// (`test.<event>`), starts the demo services and one copy of each worker.
     func startMailroom(
         counting requestEvents: [String] = ["userFetchInfo"], environment: [String: String] = [:],
-        workers: [String] = ["mailroom-ingest", "mailroom-engine", "mailroom-sender"]
+        workers: [String] = ["mailroom-ingest", "mailroom-engine", "mailroom-sender"],
+        fixtures: String = "Deploy/demo/services.json"
     ) throws -> AMQPConnection {
-        try shell(packageRoot + "/.build/debug/mailroomctl", ["topology"], environment: self.environment(environment))
+        try shell(Sandbox.binDirectory + "/mailroomctl", ["topology"], environment: self.environment(environment))
         let broker = try broker()
         for event in requestEvents {
             try broker.declareQueue("test.\(event)")
             try broker.bindQueue("test.\(event)", to: "events", routingKey: event)
         }
 
-        try startMailroom("mailroom-demo-services", arguments: ["--fixtures", "Deploy/demo/services.json"])
+        try startMailroom("mailroom-demo-services", arguments: ["--fixtures", fixtures])
         let settings = environment.merging(["MAILROOM_CONCURRENCY": "2"]) { old, _ in old }
-        for worker in workers {
+        for worker in workers where processes[worker] == nil {
             try startMailroom(worker, environment: settings)
         }
         Thread.sleep(forTimeInterval: 1.5)
@@ -32,6 +33,19 @@ extension Sandbox {
 
     func count(_ database: DatabaseConnection, _ from: String) throws -> Int64 {
         try database.query("SELECT COUNT(*) AS n FROM \(from)").first?.int("n") ?? -1
+    }
+}
+
+extension Sandbox {
+    /// Writes a fixture for mailroom-demo-services answering userFetchInfo from these users
+    /// (user id → name and email); returns its path.
+    func userFixture(_ users: [String: (name: String, email: String)]) throws -> String {
+        var records: [String: [String: String]] = [:]
+        for (id, user) in users { records[id] = ["name": user.name, "email": user.email] }
+        let fixture = ["userFetchInfo": ["keyField": "userId", "answer": "userFetchInfoResponse", "records": records]]
+        let path = logDirectory + "/users.json"
+        try JSONSerialization.data(withJSONObject: fixture).write(to: URL(fileURLWithPath: path))
+        return path
     }
 }
 

@@ -69,14 +69,22 @@ final class Sandbox {
         environment["MAILROOM_FROM"] = "Mailroom <mailroom@example.com>"
         environment["MAILROOM_LOG_LEVEL"] = "debug"
         environment["MAILROOM_POLL_INTERVAL"] = "200ms"
+        environment["MAILROOM_HTTP_PORT"] = "0"
         environment.merge(extra) { _, new in new }
         return environment
     }
 
-    /// Starts one of Mailroom's executables from the debug build.
-    func startMailroom(_ executable: String, arguments: [String] = [], environment extra: [String: String] = [:]) throws {
+    /// Where the built executables are: `MAILROOM_TEST_BIN_DIR`, else the debug build.
+    static var binDirectory: String {
+        ProcessInfo.processInfo.environment["MAILROOM_TEST_BIN_DIR"] ?? packageRoot + "/.build/debug"
+    }
+
+    /// Starts one of Mailroom's executables; `label` names the process when several copies run.
+    func startMailroom(
+        _ executable: String, label: String? = nil, arguments: [String] = [], environment extra: [String: String] = [:]
+    ) throws {
         try start(
-            executable, executable: packageRoot + "/.build/debug/\(executable)", arguments: arguments,
+            label ?? executable, executable: Self.binDirectory + "/\(executable)", arguments: arguments,
             environment: environment(extra))
     }
 

@@ -1,0 +1,52 @@
+import AMQP
+import Foundation
+import MariaDB
+import Testing
+
+/// Names and addresses from the user service that try to break the message (cases C-M1, C-M2,
+/// C-M6) go through the whole flow: the names arrive intact or neutralised, never as headers.
+@Suite(.serialized)
+struct AwkwardRecipientTests {
+    @Test func injectedNamesInternationalDomainsAndBadAddressesEndRight() throws {
+        let sandbox = try Sandbox("awkward")
+        defer { sandbox.tearDown() }
+        let fixture = try sandbox.userFixture([
+            "u-inject": ("Ada\r\nBcc: someone@example.net", "ada@example.com"),
+            "u-lf": ("Widget\nX-Injected: yes", "widget@example.com"),
+            "u-idn": ("Lena", "lena@bücher.example"),
+            "u-quoted": ("Jane", "\"jane doe\"@example.com"),
+            "u-bad": ("Bad", "bad\r\n@example.com"),
+            "u-comma": ("Smith, John (Sales)", "john.smith+receipts@example.com"),
+        ])
+        let broker = try sandbox.startMailroom(fixtures: fixture)
+
+        for user in ["u-inject", "u-lf", "u-idn", "u-quoted", "u-bad", "u-comma"] {
+            try broker.publishEvent(
+                "authAccessTokenCreated", ["userId": user, "accessToken": "424242"], id: "awkward-\(user)")
+        }
+        let database = try sandbox.database()
+        let settled = eventually {
+            (try? sandbox.count(database, "email_info WHERE status IN ('sent', 'failed')")) == 6
+        }
+        #expect(settled, "\(sandbox.log("mailroom-sender"))")
+
+        let mails = try sandbox.receivedMail().map(ParsedMail.init(file:))
+        #expect(mails.count == 5)
+        for mail in mails {
+            #expect(mail.toCount == 1)
+            #expect(mail.envelopeRecipients.count == 1, "one RCPT TO")
+            #expect(!mail.headerNames.contains { ["bcc", "x-injected"].contains($0.lowercased()) })
+            #expect(mail.headerNames.filter { $0.lowercased() == "subject" }.count == 1)
+        }
+        let recipients = Set(mails.flatMap(\.envelopeRecipients))
+        #expect(recipients.contains("ada@example.com"))
+        #expect(recipients.contains("lena@xn--bcher-kva.example"), "the domain goes in its ASCII form")
+        #expect(recipients.contains("\"jane doe\"@example.com"), "a quoted local part is unchanged")
+        #expect(recipients.contains("john.smith+receipts@example.com"), "plus addressing is unchanged")
+        #expect(mails.first { $0.toAddress == "john.smith+receipts@example.com" }?.toName == "Smith, John (Sales)")
+
+        let bad = try database.query("SELECT status, error_kind FROM email_info WHERE user_id = 'u-bad'")
+        #expect(try bad.first?.string("status") == "failed")
+        #expect(try bad.first?.string("error_kind") == "invalid_address")
+    }
+}
