@@ -31,7 +31,8 @@ public struct Environment: Sendable {
         guard let text = try string(name) else { return fallback }
         guard let value = Int(text), range.contains(value) else {
             throw ConfigurationError(
-                variable: name, problem: "'\(text)' is not a whole number from \(range.lowerBound) to \(range.upperBound)")
+                variable: name,
+                problem: "'\(text)' is not a whole number from \(range.lowerBound) to \(range.upperBound)")
         }
         return value
     }

@@ -52,7 +52,10 @@ public struct Logger: Sendable {
         object["worker"] = worker
         object["message"] = message
 
-        guard var line = try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .withoutEscapingSlashes]) else { return }
+        guard
+            var line = try? JSONSerialization.data(
+                withJSONObject: object, options: [.sortedKeys, .withoutEscapingSlashes])
+        else { return }
         line.append(0x0A)
         LogOutput.write(line)
     }

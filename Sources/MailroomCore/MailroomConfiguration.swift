@@ -67,7 +67,8 @@ public struct MailroomConfiguration: Sendable {
             ? nil : try environment.integer("MAILROOM_HTTP_PORT", default: 0, range: 0...65535)
         let level = try environment.string("MAILROOM_LOG_LEVEL", default: "info")
         guard let parsed = LogLevel(rawValue: level) else {
-            throw ConfigurationError(variable: "MAILROOM_LOG_LEVEL", problem: "'\(level)' is not debug, info, warning or error")
+            throw ConfigurationError(
+                variable: "MAILROOM_LOG_LEVEL", problem: "'\(level)' is not debug, info, warning or error")
         }
         logLevel = parsed
     }

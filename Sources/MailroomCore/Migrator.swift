@@ -21,7 +21,8 @@ public struct Migrator {
                 applied_at DATETIME(6) NOT NULL DEFAULT CURRENT_TIMESTAMP(6)
             ) ENGINE = InnoDB DEFAULT CHARSET = utf8mb4
             """)
-        let locked = try database.query("SELECT GET_LOCK('mailroom_migrate', 60) AS locked").first?.optionalInt("locked")
+        let locked = try database.query("SELECT GET_LOCK('mailroom_migrate', 60) AS locked").first?.optionalInt(
+            "locked")
         guard locked == 1 else { throw MigrationError(file: directory, problem: "another migration holds the lock") }
         defer { _ = try? database.query("SELECT RELEASE_LOCK('mailroom_migrate') AS released") }
 

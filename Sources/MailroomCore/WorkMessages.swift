@@ -39,7 +39,9 @@ public struct OutboundMessage: Sendable, Equatable {
     public var messageID: String
     public var correlationID: String?
 
-    public init(destination: Destination, body: [UInt8], messageID: String = UUID().uuidString, correlationID: String? = nil) {
+    public init(
+        destination: Destination, body: [UInt8], messageID: String = UUID().uuidString, correlationID: String? = nil
+    ) {
         self.destination = destination
         self.body = body
         self.messageID = messageID

@@ -40,7 +40,9 @@ final class DemoServices {
         for (event, object) in root {
             guard let keyField = object["keyField"] as? String, let answer = object["answer"] as? String,
                 let records = object["records"] as? [String: [String: Any]]
-            else { throw ConfigurationError(variable: "--fixtures", problem: "\(event) needs keyField, answer, records") }
+            else {
+                throw ConfigurationError(variable: "--fixtures", problem: "\(event) needs keyField, answer, records")
+            }
             services[event] = Service(keyField: keyField, answerEvent: answer, records: records)
         }
         return services
@@ -77,7 +79,8 @@ final class DemoServices {
         while !stop.isSet {
             guard let delivery = try connection.nextDelivery(timeout: .seconds(1)) else { continue }
             if Date() >= silentUntil, let answer = answer(delivery) {
-                try connection.publish(answer.body, exchange: configuration.eventsExchange, routingKey: answer.event,
+                try connection.publish(
+                    answer.body, exchange: configuration.eventsExchange, routingKey: answer.event,
                     properties: AMQPProperties(
                         contentType: "application/json", persistent: true,
                         correlationID: delivery.properties.correlationID,
@@ -97,7 +100,9 @@ final class DemoServices {
         }
         var body: [String: Any] = service.records[key] ?? ["error": "not_found"]
         body[service.keyField] = key
-        logger.info("answering", [LogKey.routingKey: delivery.routingKey, LogKey.correlationID: delivery.properties.correlationID ?? ""])
+        logger.info(
+            "answering",
+            [LogKey.routingKey: delivery.routingKey, LogKey.correlationID: delivery.properties.correlationID ?? ""])
         guard let data = try? JSONSerialization.data(withJSONObject: body, options: [.sortedKeys]) else { return nil }
         return (service.answerEvent, Array(data))
     }

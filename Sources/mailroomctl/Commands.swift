@@ -52,7 +52,8 @@ enum Commands {
         let catalogue = try Catalogue.load(
             directory: configuration.templatesDirectory, environment: ProcessInfo.processInfo.environment)
         guard let template = catalogue.templates[name] else {
-            throw UsageError(message: "no template '\(name)'; known: \(catalogue.templates.keys.sorted().joined(separator: ", "))")
+            throw UsageError(
+                message: "no template '\(name)'; known: \(catalogue.templates.keys.sorted().joined(separator: ", "))")
         }
         let file = try options.required("data")
         guard let contents = FileManager.default.contents(atPath: file),

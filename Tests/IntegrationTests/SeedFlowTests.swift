@@ -38,7 +38,8 @@ struct SeedFlowTests {
 
         let database = try sandbox.database()
         let firstRound = eventually {
-            sandbox.receivedMail().count >= 5 && (try? sandbox.count(database, "email_info WHERE status = 'failed'")) == 1
+            sandbox.receivedMail().count >= 5
+                && (try? sandbox.count(database, "email_info WHERE status = 'failed'")) == 1
         }
         #expect(firstRound, "logs:\n\(sandbox.log("mailroom-engine"))\n\(sandbox.log("mailroom-sender"))")
 
@@ -74,7 +75,8 @@ struct SeedFlowTests {
 
         #expect(try sandbox.count(database, "reference_info") == 7)
         #expect(try sandbox.count(database, "email_info WHERE status = 'sent'") == 6)
-        let failed = try database.query("SELECT user_id, error_kind, last_error FROM email_info WHERE status = 'failed'")
+        let failed = try database.query(
+            "SELECT user_id, error_kind, last_error FROM email_info WHERE status = 'failed'")
         #expect(failed.count == 1)
         #expect(try failed.first?.string("user_id") == "u-404")
         #expect(try failed.first?.string("error_kind") == "user_not_found")

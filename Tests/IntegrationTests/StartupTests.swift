@@ -30,14 +30,16 @@ struct StartupTests {
 
     @Test func renderPrintsTheMessageATemplateWouldSend() throws {
         let data = NSTemporaryDirectory() + "render-\(UUID().uuidString).json"
-        try #"{"event": {"invoiceId": "inv-77", "amount": "120.00 EUR"}, "user": {"name": "Müller, Jörg", "email": "jorg@example.com"}, "customer": {"name": "O'Brien & \"Sons\" <Ltd>"}}"#
+        try
+            #"{"event": {"invoiceId": "inv-77", "amount": "120.00 EUR"}, "user": {"name": "Müller, Jörg", "email": "jorg@example.com"}, "customer": {"name": "O'Brien & \"Sons\" <Ltd>"}}"#
             .write(toFile: data, atomically: true, encoding: .utf8)
         defer { try? FileManager.default.removeItem(atPath: data) }
 
         var environment = ProcessInfo.processInfo.environment
         environment["MAILROOM_TEMPLATES_DIR"] = packageRoot + "/Deploy/templates"
         let message = try shell(
-            Sandbox.binDirectory + "/mailroomctl", ["render", "invoice-issued", "--data", data], environment: environment)
+            Sandbox.binDirectory + "/mailroomctl", ["render", "invoice-issued", "--data", data],
+            environment: environment)
         let file = NSTemporaryDirectory() + "render-\(UUID().uuidString).eml"
         try message.write(toFile: file, atomically: true, encoding: .utf8)
         try "{}".write(toFile: String(file.dropLast(4)) + ".json", atomically: true, encoding: .utf8)

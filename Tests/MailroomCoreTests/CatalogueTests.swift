@@ -23,9 +23,21 @@ struct CatalogueTests {
     }
 
     @Test(arguments: [
-        ("manifest.json", #"{"trigger": "x", "recipients": {"field": "userId", "provider": "user"}, "to": {"address": "user.email"}, "colour": "red"}"#, "colour"),
-        ("manifest.json", #"{"trigger": "x", "recipients": {"field": "userId", "provider": "user"}, "to": {"address": "user.email"}, "requires": ["user.shoe_size"]}"#, "requires"),
-        ("manifest.json", #"{"trigger": "x", "recipients": {"field": "userId", "provider": "nobody"}, "to": {"address": "user.email"}}"#, "provider"),
+        (
+            "manifest.json",
+            #"{"trigger": "x", "recipients": {"field": "userId", "provider": "user"}, "to": {"address": "user.email"}, "colour": "red"}"#,
+            "colour"
+        ),
+        (
+            "manifest.json",
+            #"{"trigger": "x", "recipients": {"field": "userId", "provider": "user"}, "to": {"address": "user.email"}, "requires": ["user.shoe_size"]}"#,
+            "requires"
+        ),
+        (
+            "manifest.json",
+            #"{"trigger": "x", "recipients": {"field": "userId", "provider": "nobody"}, "to": {"address": "user.email"}}"#,
+            "provider"
+        ),
     ])
     func aBrokenManifestIsRefusedNamingTheFileAndField(file: String, content: String, field: String) throws {
         let directory = try copyOfCatalogue()
@@ -54,6 +66,26 @@ struct CatalogueTests {
 
         let error = #expect(throws: CatalogueError.self) { try Catalogue.load(directory: directory) }
         #expect(error?.description.contains("line 2") == true, "\(String(describing: error))")
+    }
+
+    @Test func aThirdTemplateIsOnlyFiles() throws {
+        let directory = try copyOfCatalogue()
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let folder = "\(directory)/password-changed"
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        try """
+        {"trigger": "userPasswordChanged", "reference": {"user_id": "userId"},
+         "recipients": {"field": "userId", "provider": "user"},
+         "to": {"address": "user.email", "name": "user.name"}, "requires": ["user.name", "user.email"]}
+        """.write(toFile: "\(folder)/manifest.json", atomically: true, encoding: .utf8)
+        try "Your password changed".write(toFile: "\(folder)/subject.mustache", atomically: true, encoding: .utf8)
+        try "Hello {{user.name}}, your password changed.".write(
+            toFile: "\(folder)/text.mustache", atomically: true, encoding: .utf8)
+
+        let catalogue = try Catalogue.load(directory: directory)
+
+        #expect(catalogue.templates(triggeredBy: "userPasswordChanged").map(\.name) == ["password-changed"])
+        #expect(catalogue.ingestRoutingKeys.contains("userPasswordChanged"))
     }
 
     private func copyOfCatalogue() throws -> String {

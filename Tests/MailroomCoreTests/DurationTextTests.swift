@@ -13,7 +13,9 @@ struct DurationTextTests {
     }
 
     @Test func formattingReadsBack() {
-        for duration in [Duration.seconds(1), .seconds(5), .seconds(30), .seconds(120), .seconds(600), .milliseconds(1500)] {
+        for duration in [
+            Duration.seconds(1), .seconds(5), .seconds(30), .seconds(120), .seconds(600), .milliseconds(1500),
+        ] {
             #expect(DurationText.parse(DurationText.format(duration)) == duration)
         }
         #expect(DurationText.format(.seconds(120)) == "2m")

@@ -52,7 +52,8 @@ struct EngineTests {
 
     @Test func aPendingRequestWithinTheTimeoutIsNotRepeated() throws {
         let requests = [
-            Self.user1: ProviderRequestState(status: .pending, attempts: 1, requestedAt: Self.now.addingTimeInterval(-10))
+            Self.user1: ProviderRequestState(
+                status: .pending, attempts: 1, requestedAt: Self.now.addingTimeInterval(-10))
         ]
         let decision = Engine.decide(try Self.input(requests: requests))
 
@@ -64,11 +65,15 @@ struct EngineTests {
     @Test func aTimedOutRequestIsRepeatedUntilTheMaximumThenFails() throws {
         let timedOut = Self.now.addingTimeInterval(-31)
         let second = Engine.decide(
-            try Self.input(requests: [Self.user1: ProviderRequestState(status: .pending, attempts: 2, requestedAt: timedOut)]))
+            try Self.input(requests: [
+                Self.user1: ProviderRequestState(status: .pending, attempts: 2, requestedAt: timedOut)
+            ]))
         #expect(second.requests.map(\.attempt) == [3])
 
         let last = Engine.decide(
-            try Self.input(requests: [Self.user1: ProviderRequestState(status: .pending, attempts: 3, requestedAt: timedOut)]))
+            try Self.input(requests: [
+                Self.user1: ProviderRequestState(status: .pending, attempts: 3, requestedAt: timedOut)
+            ]))
         #expect(last.requests.isEmpty)
         #expect(last.failed[1]?.reason == "provider_silent")
         #expect(last.exhausted == [Self.user1])
@@ -77,7 +82,8 @@ struct EngineTests {
     @Test func staleDataIsUsedWhenTheProviderStaysSilent() throws {
         let records = [Self.user1: CachedRecord(values: Self.complete, fetchedAt: Self.now.addingTimeInterval(-7200))]
         let requests = [
-            Self.user1: ProviderRequestState(status: .pending, attempts: 3, requestedAt: Self.now.addingTimeInterval(-40))
+            Self.user1: ProviderRequestState(
+                status: .pending, attempts: 3, requestedAt: Self.now.addingTimeInterval(-40))
         ]
         let decision = Engine.decide(try Self.input(records: records, requests: requests))
 

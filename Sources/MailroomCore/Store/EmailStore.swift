@@ -33,7 +33,9 @@ struct EmailStore {
     let database: DatabaseConnection
 
     func reference(_ id: Int64) throws -> StoredReference? {
-        guard let row = try database.query("SELECT id, template, payload FROM reference_info WHERE id = ?", [.int(id)]).first
+        guard
+            let row = try database.query("SELECT id, template, payload FROM reference_info WHERE id = ?", [.int(id)])
+                .first
         else { return nil }
         return StoredReference(id: id, template: try row.string("template"), payload: try payload(of: row))
     }

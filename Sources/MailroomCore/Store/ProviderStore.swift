@@ -61,7 +61,10 @@ struct ProviderStore {
                     INSERT INTO provider_request (provider, entity_key, correlation_id, status, attempts, requested_at)
                     VALUES (?, ?, ?, 'pending', ?, UTC_TIMESTAMP(6))
                     """,
-                    [.string(plan.key.provider), .string(plan.key.key), .string(correlationID), .int(Int64(plan.attempt))])
+                    [
+                        .string(plan.key.provider), .string(plan.key.key), .string(correlationID),
+                        .int(Int64(plan.attempt)),
+                    ])
                 return true
             } catch let error as DatabaseError where error.kind == .duplicateKey {
                 return false

@@ -22,8 +22,9 @@ func shell(
     let errorData = errors.fileHandleForReading.readDataToEndOfFile()
     process.waitUntilExit()
     guard process.terminationStatus == 0 else {
-        throw TestFailure("\(executable) \(arguments.joined(separator: " ")) exited \(process.terminationStatus): "
-            + String(decoding: errorData, as: UTF8.self))
+        throw TestFailure(
+            "\(executable) \(arguments.joined(separator: " ")) exited \(process.terminationStatus): "
+                + String(decoding: errorData, as: UTF8.self))
     }
     return String(decoding: data, as: UTF8.self)
 }
