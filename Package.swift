@@ -11,6 +11,7 @@ let package = Package(
         .executable(name: "mailroom-sweeper", targets: ["mailroom-sweeper"]),
         .executable(name: "mailroomctl", targets: ["mailroomctl"]),
         .executable(name: "mailroom-demo-services", targets: ["mailroom-demo-services"]),
+        .executable(name: "mailroom-bench", targets: ["mailroom-bench"]),
     ],
     targets: [
         // C libraries from Debian's -dev packages, one shim header each.
@@ -29,8 +30,11 @@ let package = Package(
         // Mail composition and transports, templates, the domain, the worker runtime.
         .target(name: "Mail", dependencies: ["CCurl", "CIDN2"]),
         .target(name: "Templates"),
-        .target(name: "MailroomCore", dependencies: ["MariaDB", "Mail", "Templates"]),
-        .target(name: "MailroomWorker", dependencies: ["AMQP", "MariaDB", "Mail", "MailroomCore", "Observability"]),
+        // Observability: handlers count emails and provider answers (see DeliveryMetrics).
+        .target(name: "MailroomCore", dependencies: ["MariaDB", "Mail", "Templates", "Observability"]),
+        // CCurl: `mailroomctl status` reads RabbitMQ's management API (ManagementClient).
+        .target(
+            name: "MailroomWorker", dependencies: ["AMQP", "MariaDB", "Mail", "MailroomCore", "Observability", "CCurl"]),
 
         // Thin executables.
         .executableTarget(name: "mailroom-ingest", dependencies: ["MailroomWorker"]),
@@ -39,6 +43,9 @@ let package = Package(
         .executableTarget(name: "mailroom-sweeper", dependencies: ["MailroomWorker"]),
         .executableTarget(name: "mailroomctl", dependencies: ["MailroomWorker"]),
         .executableTarget(name: "mailroom-demo-services", dependencies: ["MailroomWorker"]),
+        // Deploy/bench/run.sh: the end-to-end benchmark and its user-service stand-in.
+        .executableTarget(
+            name: "mailroom-bench", dependencies: ["AMQP", "MariaDB", "MailroomCore", "MailroomWorker"]),
 
         .testTarget(name: "AMQPTests", dependencies: ["AMQP"]),
         .testTarget(name: "MariaDBTests", dependencies: ["MariaDB"]),

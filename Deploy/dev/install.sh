@@ -20,8 +20,13 @@ packages=(
     procps
     psmisc
     prometheus
+    # systemd-analyze verifies the units in Deploy/systemd (OperationsTests); nothing is started.
+    systemd
     socat
     openssl
+    # Deploy/bench: postfix's smtp-sink as the load SMTP server, gcc for the broker baseline.
+    postfix
+    gcc
 )
 
 missing=()

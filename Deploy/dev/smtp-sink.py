@@ -45,6 +45,7 @@ class Sink:
     async def handle_DATA(self, server, session, envelope):
         reply = self.replies[min(self.data_count, len(self.replies) - 1)]
         self.data_count += 1
+        print(f"DATA {self.data_count} reply {reply.split()[0]}", flush=True)  # tests count these lines
         if self.delay_data:
             await asyncio.sleep(self.delay_data)
         if reply == "drop":

@@ -52,12 +52,7 @@ public struct Logger: Sendable {
         object["worker"] = worker
         object["message"] = message
 
-        guard
-            var line = try? JSONSerialization.data(
-                withJSONObject: object, options: [.sortedKeys, .withoutEscapingSlashes])
-        else { return }
-        line.append(0x0A)
-        LogOutput.write(line)
+        LogOutput.write(LogLine.encode(object))
     }
 }
 
@@ -82,7 +77,7 @@ public enum LogKey {
 enum LogOutput {
     private static let lock = Mutex(())
 
-    static func write(_ line: Data) {
+    static func write(_ line: [UInt8]) {
         lock.withLock { _ in
             line.withUnsafeBytes { bytes in
                 guard let base = bytes.baseAddress else { return }
@@ -100,8 +95,13 @@ enum LogClock {
         var parts = tm()
         var seconds = time.tv_sec
         gmtime_r(&seconds, &parts)
-        return String(
-            format: "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", parts.tm_year + 1900, parts.tm_mon + 1, parts.tm_mday,
-            parts.tm_hour, parts.tm_min, parts.tm_sec, time.tv_nsec / 1_000_000)
+        // Zero-padded by hand: String(format:) is slow, and this runs for every line.
+        func padded(_ value: Int, _ width: Int) -> String {
+            let digits = String(value)
+            return String(repeating: "0", count: max(0, width - digits.count)) + digits
+        }
+        let date = "\(padded(Int(parts.tm_year) + 1900, 4))-\(padded(Int(parts.tm_mon) + 1, 2))-\(padded(Int(parts.tm_mday), 2))"
+        let clock = "\(padded(Int(parts.tm_hour), 2)):\(padded(Int(parts.tm_min), 2)):\(padded(Int(parts.tm_sec), 2))"
+        return "\(date)T\(clock).\(padded(time.tv_nsec / 1_000_000, 3))Z"
     }
 }

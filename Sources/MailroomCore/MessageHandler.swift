@@ -8,4 +8,14 @@ public protocol MessageHandler: AnyObject {
 
     /// Drops and remakes the database connection after it was lost.
     func reconnect() throws
+
+    /// Whether the database connection answers a ping now; never reconnects. The consumer
+    /// calls it between messages, on its own thread, so `/readyz` sees a database outage
+    /// even when no message arrives.
+    func databaseAnswers() -> Bool
+}
+
+extension MessageHandler {
+    /// For handlers without a database.
+    public func databaseAnswers() -> Bool { true }
 }

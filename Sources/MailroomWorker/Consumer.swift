@@ -18,6 +18,7 @@ final class Consumer: @unchecked Sendable {
         var prefetch: Int
         var pollInterval: Duration
         var failures: FailureRouter
+        var metrics: WorkerMetrics
     }
 
     private let settings: Settings
@@ -26,6 +27,7 @@ final class Consumer: @unchecked Sendable {
     private let readiness: Readiness
     private let logger: Logger
     private var handler: MessageHandler?
+    private var databaseWatch = DatabaseWatch()
 
     init(
         settings: Settings, stop: StopSignal, readiness: Readiness, logger: Logger,
@@ -50,10 +52,11 @@ final class Consumer: @unchecked Sendable {
                 try settings.topology.declare(on: connection)
                 try connection.setPrefetch(UInt16(settings.prefetch))
                 let tag = try connection.consume(queue: settings.queue.rawValue)
-                readiness.set(consumer: settings.index, ready: true)
+                readiness.set(consumer: settings.index, ready: databaseWatch.isReachable)
                 backoff = .milliseconds(500)
 
                 try consume(from: connection, handler: handler)
+                readiness.set(consumer: settings.index, ready: false)
                 try? connection.cancel(consumerTag: tag)
                 return
             } catch {
@@ -70,11 +73,24 @@ final class Consumer: @unchecked Sendable {
         if let handler { return handler }
         let made = try makeHandler()
         handler = made
+        databaseWatch.record(reachable: true)
         return made
+    }
+
+    /// Ready only while the database answers too; logs each change.
+    private func databaseChanged(_ reachable: Bool?) {
+        guard let reachable else { return }
+        readiness.set(consumer: settings.index, ready: reachable)
+        if reachable {
+            logger.info("database reachable again; ready")
+        } else {
+            logger.warning("database unreachable; not ready")
+        }
     }
 
     private func consume(from connection: AMQPConnection, handler: MessageHandler) throws {
         while !stop.isSet {
+            databaseChanged(databaseWatch.checkIfDue(handler))
             guard let delivery = try connection.nextDelivery(timeout: settings.pollInterval) else { continue }
             try process(delivery, on: connection, handler: handler)
         }
@@ -82,25 +98,74 @@ final class Consumer: @unchecked Sendable {
 
     private func process(_ delivery: AMQPDelivery, on connection: AMQPConnection, handler: MessageHandler) throws {
         let message = InboundMessage(delivery)
-        let log = logger.with([LogKey.eventID: message.messageID ?? "", LogKey.correlationID: message.correlationID ?? ""])
-        do {
-            let outbound = try handler.handle(message) { try? connection.pollEvents() }
-            for item in outbound {
-                try connection.publish(item, eventsExchange: settings.topology.eventsExchange)
-            }
-            try connection.ack(delivery)
-        } catch let error as AMQPError {
-            // The broker connection is gone or unusable: nothing was acked, so the broker
-            // redelivers, and the handlers' idempotency makes the second try harmless.
-            throw error
-        } catch {
-            if let databaseError = error as? DatabaseError, databaseError.requiresReconnect {
-                try? handler.reconnect()
-            }
-            try settings.failures.route(
-                failure: FailureRouter.classify(error), of: delivery, message: message, queue: settings.queue,
-                on: connection, logger: log)
+        let log = logger.with(message.logFields(queue: settings.queue))
+        let metrics = settings.metrics
+        let started = ContinuousClock.now
+        metrics.consumed(settings.queue)
+        metrics.inFlight(settings.queue).increment()
+        defer {
+            metrics.inFlight(settings.queue).decrement()
+            metrics.handled(settings.queue, seconds: (ContinuousClock.now - started).seconds)
         }
+
+        var outagesWaited = 0
+        while true {
+            do {
+                let outbound = try handler.handle(message) { try? connection.pollEvents() }
+                for item in outbound {
+                    try connection.publish(item, eventsExchange: settings.topology.eventsExchange)
+                }
+                try connection.ack(delivery)
+                metrics.acked(settings.queue)
+            } catch let error as AMQPError {
+                // The broker connection is gone or unusable: nothing was acked, so the broker
+                // redelivers, and the handlers' idempotency makes the second try harmless.
+                throw error
+            } catch {
+                if let databaseError = error as? DatabaseError, databaseError.requiresReconnect {
+                    let reconnected = (try? handler.reconnect()) != nil
+                    databaseChanged(databaseWatch.record(reachable: reconnected))
+                    // The database is away, not the message at fault: keep the message until it
+                    // is back and try again, rather than spend its attempts (and every message
+                    // behind it) on retries that cannot succeed. Bounded, for a flapping server.
+                    if !reconnected, outagesWaited < Self.outagesWaitedPerMessage {
+                        outagesWaited += 1
+                        guard try awaitDatabase(handler, on: connection, log: log) else { return }
+                        continue
+                    }
+                }
+                try settings.failures.route(
+                    failure: FailureRouter.classify(error), of: delivery, message: message, queue: settings.queue,
+                    on: connection, logger: log)
+            }
+            return
+        }
+    }
+
+    /// How many database outages one message waits out before it goes the way of any other
+    /// transient failure (a delay queue).
+    static let outagesWaitedPerMessage = 3
+
+    /// Waits, reconnecting with backoff (0.5 s doubling to 30 s), until the handler's database
+    /// takes connections again, and keeps the broker connection alive meanwhile. False when the
+    /// worker is stopping first: the message in hand stays unacknowledged and the broker
+    /// redelivers it.
+    private func awaitDatabase(_ handler: MessageHandler, on connection: AMQPConnection, log: Logger) throws -> Bool {
+        log.warning("database unreachable; holding the message until it is back")
+        var backoff = Duration.milliseconds(500)
+        while !stop.isSet {
+            let retryAt = ContinuousClock.now + backoff
+            while !stop.isSet, ContinuousClock.now < retryAt {
+                try connection.pollEvents()
+                stop.sleep(min(retryAt - .now, .milliseconds(500)))
+            }
+            if !stop.isSet, (try? handler.reconnect()) != nil {
+                databaseChanged(databaseWatch.record(reachable: true))
+                return true
+            }
+            backoff = min(backoff * 2, .seconds(30))
+        }
+        return false
     }
 }
 

@@ -1,6 +1,7 @@
 import Synchronization
 
-/// Whether each consumer is connected and consuming; `/readyz` reports ready when all are.
+/// Whether each consumer is ready: connected to the broker, consuming, and its handler's
+/// database answering. `/readyz` reports ready when all are.
 public final class Readiness: Sendable {
     private let states: Mutex<[Bool]>
 
@@ -13,4 +14,9 @@ public final class Readiness: Sendable {
     }
 
     public var isReady: Bool { states.withLock { $0.allSatisfy { $0 } } }
+
+    /// How many consumers are ready, and how many there are.
+    public var counts: (ready: Int, total: Int) {
+        states.withLock { states in (states.filter { $0 }.count, states.count) }
+    }
 }

@@ -17,8 +17,12 @@ public struct Topology: Sendable {
     public static let workExchange = "mailroom"
     public static let delayExchange = "mailroom.delay"
     public static let parkingExchange = "mailroom.dead"
-    /// The header that routes a retried message to its delay queue.
-    public static let delayHeader = "x-mailroom-delay"
+    /// The header that routes a retried message to its delay queue. Not `x-`-prefixed: a
+    /// headers exchange ignores `x-` keys when matching, so a binding on such a key matches
+    /// every message and each retry would be copied into every delay queue.
+    public static let delayHeader = "mailroom-delay"
+    /// The name the delay header had before; its bindings matched everything (see above).
+    static let legacyDelayHeader = "x-mailroom-delay"
 
     public var eventsExchange: String
     public var ingestRoutingKeys: [String]
@@ -71,6 +75,10 @@ public struct Topology: Sendable {
             try connection.bindQueue(
                 name, to: Self.delayExchange, routingKey: "",
                 arguments: ["x-match": .string("all"), Self.delayHeader: .string(name)])
+            // Removes the match-everything binding an older version declared; a no-op otherwise.
+            try connection.unbindQueue(
+                name, from: Self.delayExchange, routingKey: "",
+                arguments: ["x-match": .string("all"), Self.legacyDelayHeader: .string(name)])
         }
     }
 }

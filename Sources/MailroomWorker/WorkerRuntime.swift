@@ -3,6 +3,7 @@ import Foundation
 import Mail
 import MailroomCore
 import MariaDB
+import Observability
 import Templates
 
 /// What every worker executable shares: reading the configuration and the catalogue once,
@@ -14,6 +15,8 @@ public struct WorkerRuntime {
         public var configuration: MailroomConfiguration
         public var catalogue: Catalogue
         public var logger: Logger
+        /// The process's metrics; pass `metrics.delivery` to the handler.
+        public var metrics: WorkerMetrics
     }
 
     public var name: String
@@ -32,7 +35,9 @@ public struct WorkerRuntime {
         makeHandler: @escaping @Sendable (Context) throws -> MessageHandler
     ) -> Int32 {
         if arguments.contains("--help") || arguments.contains("-h") {
-            print("\(name): \(summary)\n\nUsage: \(name) [--help]\n\nEnvironment:\n\(MailroomConfiguration.documentation)")
+            print("\(name): \(summary)\n\nUsage: \(name) [--help]\n")
+            print("HTTP: /metrics, /healthz, /readyz on port \(queue.defaultHTTPPort) or MAILROOM_HTTP_PORT (0: off).")
+            print("\nEnvironment:\n\(MailroomConfiguration.documentation)")
             return 0
         }
 
@@ -44,7 +49,8 @@ public struct WorkerRuntime {
                 directory: configuration.templatesDirectory, environment: ProcessInfo.processInfo.environment)
             amqp = try AMQPConfiguration(url: configuration.amqpURL)
             let logger = Logger(worker: name, level: configuration.logLevel)
-            context = Context(configuration: configuration, catalogue: catalogue, logger: logger)
+            let metrics = WorkerMetrics(worker: name)
+            context = Context(configuration: configuration, catalogue: catalogue, logger: logger, metrics: metrics)
         } catch {
             Logger(worker: name).error("cannot start", [LogKey.error: "\(error)"])
             return 2
@@ -64,7 +70,28 @@ public struct WorkerRuntime {
         let topology = Topology(
             eventsExchange: configuration.eventsExchange, ingestRoutingKeys: context.catalogue.ingestRoutingKeys,
             retryDelays: configuration.retryDelays, deliveryLimit: configuration.deliveryLimit)
-        let failures = FailureRouter(retryDelays: configuration.retryDelays, maxAttempts: configuration.maxAttempts)
+        let failures = FailureRouter(
+            retryDelays: configuration.retryDelays, maxAttempts: configuration.maxAttempts, metrics: context.metrics)
+
+        // Before any consumer: a port already taken stops the worker at once.
+        context.metrics.prepare(queue)
+        let http: HTTPServer?
+        do {
+            http = try HealthEndpoint.start(
+                configuredPort: configuration.httpPort, defaultPort: queue.defaultHTTPPort, metrics: context.metrics,
+                beforeRender: {
+                    let (ready, total) = readiness.counts
+                    context.metrics.consumers(configured: total, ready: ready)
+                },
+                readiness: {
+                    let (ready, total) = readiness.counts
+                    let detail = ready == total ? "ready" : "not ready: \(ready) of \(total) consumers ready"
+                    return (ready == total, detail)
+                })
+        } catch {
+            context.logger.error("cannot start", [LogKey.error: "\(error)"])
+            return 2
+        }
 
         let group = DispatchGroup()
         for index in 0..<configuration.concurrency {
@@ -72,7 +99,8 @@ public struct WorkerRuntime {
             connectionSettings.connectionName = "\(name)#\(ProcessInfo.processInfo.processIdentifier).\(index)"
             let settings = Consumer.Settings(
                 index: index, queue: queue, amqp: connectionSettings, topology: topology,
-                prefetch: configuration.prefetch, pollInterval: configuration.pollInterval, failures: failures)
+                prefetch: configuration.prefetch, pollInterval: configuration.pollInterval, failures: failures,
+                metrics: context.metrics)
             let consumer = Consumer(
                 settings: settings, stop: stop, readiness: readiness,
                 logger: context.logger.with([LogKey.consumer: String(index)])
@@ -88,8 +116,13 @@ public struct WorkerRuntime {
         }
 
         context.logger.info(
-            "started", [LogKey.queue: queue.rawValue, "concurrency": String(configuration.concurrency)])
+            "started",
+            [
+                LogKey.queue: queue.rawValue, "concurrency": String(configuration.concurrency),
+                "http_port": http.map { String($0.port) } ?? "off",
+            ])
         group.wait()
+        http?.stop()
         withExtendedLifetime(signals) {}
         context.logger.info("stopped")
         return 0

@@ -11,6 +11,7 @@ extension DatabaseConnection {
             throw DatabaseError(kind: .usage, message: "transaction() called inside a transaction")
         }
         _ = try readyHandle()
+        let started = ContinuousClock.now
         try runText("START TRANSACTION")
         isInTransaction = true
         defer { isInTransaction = false }
@@ -21,8 +22,10 @@ extension DatabaseConnection {
             try runText("COMMIT")
         } catch {
             rollBackQuietly()
+            transactionObserver?(ContinuousClock.now - started, false)
             throw error
         }
+        transactionObserver?(ContinuousClock.now - started, true)
         return value
     }
 

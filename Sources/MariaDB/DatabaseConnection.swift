@@ -17,6 +17,11 @@ public final class DatabaseConnection {
     /// True inside the body of `transaction`.
     public internal(set) var isInTransaction = false
 
+    /// Told after every `transaction` how long it took (START TRANSACTION to COMMIT or
+    /// ROLLBACK) and whether it committed; for latency metrics. Runs on the connection's
+    /// thread. Default: nil.
+    public var transactionObserver: ((_ duration: Duration, _ committed: Bool) -> Void)?
+
     /// Connects, setting utf8mb4 and the UTC time zone. Throws `.connectionFailed`.
     public init(configuration: DatabaseConfiguration) throws {
         self.configuration = configuration

@@ -14,5 +14,6 @@ exit(
         let policy = RequestPolicy(
             timeout: context.configuration.requestTimeout, maxAttempts: context.configuration.requestMaxAttempts)
         return EngineHandler(
-            database: try context.openDatabase(), catalogue: context.catalogue, policy: policy, logger: context.logger)
+            database: try context.openDatabase(), catalogue: context.catalogue, policy: policy, logger: context.logger,
+            metrics: context.metrics.delivery)
     })

@@ -11,5 +11,7 @@ let runtime = WorkerRuntime(
         """)
 exit(
     runtime.run { context in
-        IngestHandler(database: try context.openDatabase(), catalogue: context.catalogue, logger: context.logger)
+        IngestHandler(
+            database: try context.openDatabase(), catalogue: context.catalogue, logger: context.logger,
+            metrics: context.metrics.delivery)
     })

@@ -16,5 +16,5 @@ exit(
             maxAttempts: context.configuration.maxAttempts)
         return SenderHandler(
             database: try context.openDatabase(), transport: try context.openTransport(),
-            catalogue: context.catalogue, settings: settings, logger: context.logger)
+            catalogue: context.catalogue, settings: settings, logger: context.logger, metrics: context.metrics.delivery)
     })

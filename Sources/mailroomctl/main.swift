@@ -11,11 +11,16 @@ let usage = """
                                                   publish an event on the events exchange, as an upstream service would
       mailroomctl render TEMPLATE --data FILE.json  print the message the template makes from this data
                                                   ({"event": {…}, "user": {…}, …}: the render context)
+    \(DeadLetterCommands.usage)
+    \(StatusCommand.usage)
+    \(TraceCommand.usage)
       mailroomctl --help
 
     Environment:
     \(MailroomConfiguration.documentation)
       MAILROOM_MIGRATIONS_DIR        SQL migrations (default Migrations)
+      MAILROOM_MANAGEMENT_URL        RabbitMQ management API for status (default http://<broker host>:15672,
+                                     with the broker's user and password unless the URL has its own)
     """
 
 var arguments = Array(CommandLine.arguments.dropFirst())
@@ -26,13 +31,17 @@ guard let command = arguments.first, !["--help", "-h", "help"].contains(command)
 arguments.removeFirst()
 
 do {
-    let options = try CommandOptions(arguments)
+    // `dead` reads its own words: its flags (--all, --json) take no value.
+    let options = try CommandOptions(["dead", "status", "trace"].contains(command) ? [] : arguments)
     let configuration = try MailroomConfiguration()
     switch command {
     case "migrate": try Commands.migrate(configuration, options: options)
     case "topology": try Commands.topology(configuration)
     case "publish": try Commands.publish(configuration, options: options)
     case "render": try Commands.render(configuration, options: options)
+    case "dead": try DeadLetterCommands.run(arguments, configuration: configuration)
+    case "status": exit(try StatusCommand.run(arguments, configuration: configuration))
+    case "trace": exit(try TraceCommand.run(arguments, configuration: configuration))
     default:
         FileHandle.standardError.write(Data("mailroomctl: unknown command '\(command)'\n\n\(usage)\n".utf8))
         exit(2)

@@ -11,19 +11,23 @@ public final class EngineHandler: MessageHandler {
     private let policy: RequestPolicy
     private let logger: Logger
     private let clock: @Sendable () -> Date
+    private let metrics: DeliveryMetrics
 
     public init(
         database: DatabaseConnection, catalogue: Catalogue, policy: RequestPolicy, logger: Logger,
-        clock: @escaping @Sendable () -> Date = Date.init
+        clock: @escaping @Sendable () -> Date = Date.init, metrics: DeliveryMetrics = DeliveryMetrics()
     ) {
         self.database = database
         self.catalogue = catalogue
         self.policy = policy
         self.logger = logger
         self.clock = clock
+        self.metrics = metrics
     }
 
     public func reconnect() throws { try database.reconnect() }
+
+    public func databaseAnswers() -> Bool { database.ping() }
 
     public func handle(_ message: InboundMessage, keepAlive: () -> Void) throws -> [OutboundMessage] {
         let referenceID = try JobBody.id("referenceId", in: message)
@@ -36,14 +40,20 @@ public final class EngineHandler: MessageHandler {
         }
 
         let snapshot = try emails.emails(of: referenceID)
+        // A job handled before may have committed its decision and lost its broker connection
+        // before the send jobs went out: hand the sender the ready emails again rather than
+        // leave them to the sweeper. The sender skips any it has sent already.
+        let seenBefore = message.redelivered || message.previousAttempts > 0
+        let resent =
+            seenBefore ? snapshot.filter { $0.status == .ready }.map { OutboundMessage.sendJob(emailID: $0.id) } : []
         guard snapshot.contains(where: { $0.status == .pending }) else {
             try ProviderStore(database: database).stopWaiting(referenceID: referenceID)
-            return []
+            return resent
         }
 
         let input = try loadInput(template: template, reference: reference, emails: snapshot)
         let decision = Engine.decide(input)
-        return try apply(decision, reference: reference, template: template, stillPending: snapshot)
+        return try resent + apply(decision, reference: reference, template: template, stillPending: snapshot)
     }
 
     private func loadInput(
@@ -82,29 +92,42 @@ public final class EngineHandler: MessageHandler {
         let emails = EmailStore(database: database)
         let providers = ProviderStore(database: database)
         let log = logger.with([LogKey.referenceID: String(reference.id), LogKey.template: template.name])
+        // Counted only once the transaction committed.
+        var failedReasons: [String] = []
+        var requestedProviders: [String] = []
 
-        return try database.transaction {
+        let outbound = try database.transaction {
             var outbound: [OutboundMessage] = []
             for emailID in decision.ready where try emails.markReady(emailID) {
                 outbound.append(.sendJob(emailID: emailID))
                 if let stale = decision.readyWithStaleData[emailID] {
                     log.warning(
                         "sending with stale cached data: the provider stayed silent",
-                        [LogKey.emailID: String(emailID), LogKey.provider: stale.map(\.description).joined(separator: ",")])
+                        [
+                            LogKey.emailID: String(emailID),
+                            LogKey.provider: stale.map(\.description).joined(separator: ","),
+                        ])
                 }
             }
             for (emailID, failure) in decision.failed.sorted(by: { $0.key < $1.key }) {
-                try emails.markFailed(emailID, reason: failure.reason, detail: failure.detail)
+                if try emails.markFailed(emailID, reason: failure.reason, detail: failure.detail) {
+                    failedReasons.append(failure.reason)
+                }
                 log.warning(
-                    "email failed", [LogKey.emailID: String(emailID), LogKey.reason: failure.reason, LogKey.error: failure.detail])
+                    "email failed",
+                    [LogKey.emailID: String(emailID), LogKey.reason: failure.reason, LogKey.error: failure.detail])
             }
             for key in decision.exhausted { try providers.markExhausted(key) }
             for plan in decision.requests {
                 guard let message = try request(plan, providers: providers) else { continue }
                 outbound.append(message)
+                requestedProviders.append(plan.key.provider)
                 log.info(
-                    "requesting data", [LogKey.provider: plan.key.provider, LogKey.attempt: String(plan.attempt),
-                                        LogKey.correlationID: message.correlationID ?? ""])
+                    "requesting data",
+                    [
+                        LogKey.provider: plan.key.provider, LogKey.attempt: String(plan.attempt),
+                        LogKey.correlationID: message.correlationID ?? "",
+                    ])
             }
 
             let settled = Set(decision.ready).union(decision.failed.keys)
@@ -115,6 +138,9 @@ public final class EngineHandler: MessageHandler {
             }
             return outbound
         }
+        for reason in failedReasons { metrics.emailFailed(template: template.name, reason: reason) }
+        for provider in requestedProviders { metrics.providerRequested(provider: provider) }
+        return outbound
     }
 
     /// Claims the request row and builds the request event; nil when another engine asked first.

@@ -9,14 +9,20 @@ public final class IngestHandler: MessageHandler {
     private let database: DatabaseConnection
     private let catalogue: Catalogue
     private let logger: Logger
+    private let metrics: DeliveryMetrics
 
-    public init(database: DatabaseConnection, catalogue: Catalogue, logger: Logger) {
+    public init(
+        database: DatabaseConnection, catalogue: Catalogue, logger: Logger, metrics: DeliveryMetrics = DeliveryMetrics()
+    ) {
         self.database = database
         self.catalogue = catalogue
         self.logger = logger
+        self.metrics = metrics
     }
 
     public func reconnect() throws { try database.reconnect() }
+
+    public func databaseAnswers() -> Bool { database.ping() }
 
     public func handle(_ message: InboundMessage, keepAlive: () -> Void) throws -> [OutboundMessage] {
         let event = try ExternalEvent(message)
@@ -85,6 +91,7 @@ public final class IngestHandler: MessageHandler {
                 LogKey.provider: provider.name, LogKey.eventID: event.id, LogKey.correlationID: event.correlationID ?? "",
                 LogKey.reason: error ?? "",
             ])
+        metrics.providerAnswered(provider: provider.name, outcome: error ?? "ok")
         return waiting.map { OutboundMessage.engineJob(referenceID: $0) }
     }
 }

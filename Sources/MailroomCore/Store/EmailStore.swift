@@ -57,14 +57,16 @@ struct EmailStore {
         ).affectedRows == 1
     }
 
-    /// Fails an email that is not final yet.
-    func markFailed(_ emailID: Int64, reason: String, detail: String) throws {
+    /// Fails an email that is not final yet; true when this call moved it to failed.
+    @discardableResult
+    func markFailed(_ emailID: Int64, reason: String, detail: String) throws -> Bool {
         try database.execute(
             """
             UPDATE email_info SET status = 'failed', error_kind = ?, last_error = ?, lease_until = NULL
             WHERE id = ? AND status NOT IN ('sent', 'failed')
             """,
-            [.string(reason), .string(detail), .int(emailID)])
+            [.string(reason), .string(detail), .int(emailID)]
+        ).affectedRows == 1
     }
 
     /// Takes an email for sending: ready (or sending with an expired lease) → sending.

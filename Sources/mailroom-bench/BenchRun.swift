@@ -1,0 +1,55 @@
+import Foundation
+
+/// The whole benchmark: the machine's limits, then for each number of worker copies the two
+/// throughput phases (new and returning users) and the two latency phases (the fixed rate,
+/// and the rate the new-user phase just reached), then the report on standard output.
+struct BenchRun {
+    var options: BenchOptions
+    var runName: String
+
+    func run() throws -> String {
+        let loadAtStart = MachineDescription.loadAverage()
+        let machine = MachineDescription(options: options)
+        let baselines = options.phases.contains("baselines") ? Baselines(options: options, runName: runName).measure() : []
+
+        let runner = PhaseRunner(options: options, runName: runName)
+        var results: [PhaseResult] = []
+        var index = 0
+        func measure(_ phase: Phase) throws -> PhaseResult {
+            index += 1
+            let result = try runner.run(phase, index: index)
+            results.append(result)
+            return result
+        }
+
+        let rateEvents = max(1, Int(options.rate * options.rateSeconds))
+        for copies in options.copies {
+            var capacity: Double?
+            if options.phases.contains("throughput") {
+                capacity = try measure(Phase(mix: .new, copies: copies, events: options.events, load: .backlog))
+                    .emailsPerSecond
+                _ = try measure(Phase(mix: .returning, copies: copies, events: options.events, load: .backlog))
+            }
+            if options.phases.contains("latency") {
+                _ = try measure(
+                    Phase(mix: .new, copies: copies, events: rateEvents, load: .rate(options.rate, label: "fixed")))
+                if let capacity, capacity > 0 {
+                    let events = max(1, Int(capacity * options.rateSeconds))
+                    _ = try measure(
+                        Phase(mix: .new, copies: copies, events: events, load: .rate(capacity, label: "saturation")))
+                }
+            }
+        }
+
+        let environment = ProcessInfo.processInfo.environment
+        let settings =
+            "workers with MAILROOM_CONCURRENCY=\(environment["MAILROOM_CONCURRENCY"] ?? "2 (default)"), "
+            + "MAILROOM_PREFETCH=\(environment["MAILROOM_PREFETCH"] ?? "10 (default)"), "
+            + "log level \(environment["MAILROOM_LOG_LEVEL"] ?? "info")"
+        let command = environment["MAILROOM_BENCH_COMMAND"] ?? "mailroom-bench " + CommandLine.arguments.dropFirst().joined(separator: " ")
+        return MarkdownReport(
+            machine: machine, command: command, settings: settings,
+            load: (loadAtStart, MachineDescription.loadAverage()), results: results, baselines: baselines
+        ).render()
+    }
+}
