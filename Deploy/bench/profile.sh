@@ -16,8 +16,7 @@ out=/tmp/mailroom-bench/profile
 mkdir -p "$out"
 scratch=${MAILROOM_BENCH_SCRATCH:-$(pwd)/.build}
 
-only=throughput
-bash Deploy/bench/run.sh --events "$events" --copies 1 --only "$only" >"$out/run.md" 2>"$out/run.log" &
+bash Deploy/bench/run.sh --events "$events" --copies 1 --only throughput >"$out/run.md" 2>"$out/run.log" &
 bench=$!
 
 # The workers start once the backlog is published; wait for the one of the wanted mix.
@@ -37,10 +36,10 @@ for worker in ingest engine sender; do
     {
         echo "## mailroom-$worker: inclusive (children), top call paths"
         perf report -i "$out/perf.data" --comm "mailroom-$worker" --percentage relative --children --sort sym \
-            --stdio -g none 2>/dev/null | grep -v '^#' | grep -v '^$' | head -60
+            --stdio -g none 2>/dev/null | grep -v -e '^#' -e '^$' | head -60 || true
         echo "## mailroom-$worker: self"
         perf report -i "$out/perf.data" --comm "mailroom-$worker" --percentage relative --no-children --sort dso,sym \
-            --stdio -g none 2>/dev/null | grep -v '^#' | grep -v '^$' | head -30
+            --stdio -g none 2>/dev/null | grep -v -e '^#' -e '^$' | head -30 || true
     } >"$out/$worker.txt"
 done
 echo "profile: reports in $out/{ingest,engine,sender}.txt, the bench's table in $out/run.md" >&2

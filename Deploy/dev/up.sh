@@ -52,6 +52,8 @@ Mailroom is up.
   delivered now:      $((now - before)) new mails in $mail_dir (one .eml per message; open with any mail reader)
   newest mail:        $(ls -t "$mail_dir"/*.eml 2>/dev/null | head -n 1)
   RabbitMQ dashboard: http://127.0.0.1:15672 (user mailroom, password mailroom)
+  worker metrics:     http://127.0.0.1:9101/metrics (ingest), :9102 (engine), :9103 (sender), :9104 (sweeper); /healthz, /readyz
+  status:             source Deploy/dev/env.sh; $bin/mailroomctl status
   worker logs:        $log_dir/*.log (JSON lines)
   email states:       mariadb -e "SELECT id, user_id, email, status, last_error FROM mailroom.email_info ORDER BY id DESC LIMIT 10"
   publish more:       source Deploy/dev/env.sh; $bin/mailroomctl publish authAccessTokenCreated --data '{"userId":"u-1001","accessToken":"123456"}'

@@ -91,7 +91,8 @@ public struct MailroomConfiguration: Sendable {
         MAILROOM_DELIVERY_LIMIT        deliveries of one message before the broker parks it (default 5)
         MAILROOM_SEND_LEASE            how long a sender owns an email it is sending (default 5m)
         MAILROOM_POLL_INTERVAL         longest blocking wait, also the shutdown delay (default 1s)
-        MAILROOM_HTTP_PORT             health and metrics port, 0 = off (default per worker)
+        MAILROOM_HTTP_PORT             health and metrics port, 0 = off (default: ingest 9101, engine 9102,
+                                       sender 9103, sweeper with --every 9104)
         MAILROOM_LOG_LEVEL             debug, info, warning, error (default info)
         Any secret may come from a file: set NAME_FILE to its path instead of NAME.
         """

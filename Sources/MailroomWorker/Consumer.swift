@@ -108,7 +108,7 @@ final class Consumer: @unchecked Sendable {
             metrics.handled(settings.queue, seconds: (ContinuousClock.now - started).seconds)
         }
 
-        var outagesWaited = 0
+        var retriesInPlace = 0
         while true {
             do {
                 let outbound = try handler.handle(message) { try? connection.pollEvents() }
@@ -122,17 +122,18 @@ final class Consumer: @unchecked Sendable {
                 // redelivers, and the handlers' idempotency makes the second try harmless.
                 throw error
             } catch {
-                if let databaseError = error as? DatabaseError, databaseError.requiresReconnect {
+                if let databaseError = error as? DatabaseError, databaseError.requiresReconnect,
+                    retriesInPlace < Self.retriesInPlacePerMessage
+                {
+                    // The connection was lost, not the message at fault: keep the message until
+                    // the database is back and try it again, rather than spend its attempts (and
+                    // those of every message behind it) on retries that cannot succeed. Bounded,
+                    // for a message that breaks the connection itself.
+                    retriesInPlace += 1
                     let reconnected = (try? handler.reconnect()) != nil
                     databaseChanged(databaseWatch.record(reachable: reconnected))
-                    // The database is away, not the message at fault: keep the message until it
-                    // is back and try again, rather than spend its attempts (and every message
-                    // behind it) on retries that cannot succeed. Bounded, for a flapping server.
-                    if !reconnected, outagesWaited < Self.outagesWaitedPerMessage {
-                        outagesWaited += 1
-                        guard try awaitDatabase(handler, on: connection, log: log) else { return }
-                        continue
-                    }
+                    guard try reconnected || awaitDatabase(handler, on: connection, log: log) else { return }
+                    continue
                 }
                 try settings.failures.route(
                     failure: FailureRouter.classify(error), of: delivery, message: message, queue: settings.queue,
@@ -142,11 +143,12 @@ final class Consumer: @unchecked Sendable {
         }
     }
 
-    /// How many database outages one message waits out before it goes the way of any other
-    /// transient failure (a delay queue).
-    static let outagesWaitedPerMessage = 3
+    /// How often one message is tried again at once after a lost database connection, before
+    /// it goes the way of any other transient failure (a delay queue).
+    static let retriesInPlacePerMessage = 3
 
-    /// Waits, reconnecting with backoff (0.5 s doubling to 30 s), until the handler's database
+    /// Waits, reconnecting with backoff (0.5 s doubling to 5 s: a sender may hold an accepted
+    /// email that must be recorded before its lease runs out), until the handler's database
     /// takes connections again, and keeps the broker connection alive meanwhile. False when the
     /// worker is stopping first: the message in hand stays unacknowledged and the broker
     /// redelivers it.
@@ -163,7 +165,7 @@ final class Consumer: @unchecked Sendable {
                 databaseChanged(databaseWatch.record(reachable: true))
                 return true
             }
-            backoff = min(backoff * 2, .seconds(30))
+            backoff = min(backoff * 2, .seconds(5))
         }
         return false
     }

@@ -66,7 +66,8 @@ struct Baselines {
             say("database baseline: \(clients) client(s)")
             let queries = 8_000 * min(clients, 4)
             let arguments = [
-                "--host=\(url?.host ?? "127.0.0.1")", "--port=\(url?.port ?? 3306)", "--user=\(url?.user ?? "mailroom")",
+                "--host=\(url?.host ?? "127.0.0.1")", "--port=\(url?.port ?? 3306)",
+                "--user=\(url?.user ?? "mailroom")",
                 "--create-schema=\(runName)_slap", "--concurrency=\(clients)", "--iterations=1",
                 "--number-of-queries=\(queries)",
                 "--create=CREATE TABLE t (id BIGINT AUTO_INCREMENT PRIMARY KEY, k VARCHAR(64), v VARCHAR(255)) ENGINE=InnoDB",

@@ -88,7 +88,9 @@ struct BenchOptions {
     }
 
     private static func number(_ text: String, _ option: String) throws -> Int {
-        guard let number = Int(text), number > 0 else { throw Problem(description: "\(option) needs a positive number") }
+        guard let number = Int(text), number > 0 else {
+            throw Problem(description: "\(option) needs a positive number")
+        }
         return number
     }
 }

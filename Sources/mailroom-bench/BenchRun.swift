@@ -1,8 +1,8 @@
 import Foundation
 
 /// The whole benchmark: the machine's limits, then for each number of worker copies the two
-/// throughput phases (new and returning users) and the two latency phases (the fixed rate,
-/// and the rate the new-user phase just reached), then the report on standard output.
+/// throughput phases (new and returning users) and the latency phases (the fixed rate, the
+/// rate the new-user phase just reached, and half of it), then the report on standard output.
 struct BenchRun {
     var options: BenchOptions
     var runName: String
@@ -10,7 +10,8 @@ struct BenchRun {
     func run() throws -> String {
         let loadAtStart = MachineDescription.loadAverage()
         let machine = MachineDescription(options: options)
-        let baselines = options.phases.contains("baselines") ? Baselines(options: options, runName: runName).measure() : []
+        let baselines =
+            options.phases.contains("baselines") ? Baselines(options: options, runName: runName).measure() : []
 
         let runner = PhaseRunner(options: options, runName: runName)
         var results: [PhaseResult] = []
@@ -33,10 +34,14 @@ struct BenchRun {
             if options.phases.contains("latency") {
                 _ = try measure(
                     Phase(mix: .new, copies: copies, events: rateEvents, load: .rate(options.rate, label: "fixed")))
+                // At the rate the backlog phase reached, and at half of it: what the pipeline adds
+                // when it is not queueing.
                 if let capacity, capacity > 0 {
-                    let events = max(1, Int(capacity * options.rateSeconds))
-                    _ = try measure(
-                        Phase(mix: .new, copies: copies, events: events, load: .rate(capacity, label: "saturation")))
+                    for (rate, label) in [(capacity, "saturation"), (capacity / 2, "half of saturation")] {
+                        let events = max(1, Int(rate * options.rateSeconds))
+                        _ = try measure(
+                            Phase(mix: .new, copies: copies, events: events, load: .rate(rate, label: label)))
+                    }
                 }
             }
         }
@@ -46,7 +51,9 @@ struct BenchRun {
             "workers with MAILROOM_CONCURRENCY=\(environment["MAILROOM_CONCURRENCY"] ?? "2 (default)"), "
             + "MAILROOM_PREFETCH=\(environment["MAILROOM_PREFETCH"] ?? "10 (default)"), "
             + "log level \(environment["MAILROOM_LOG_LEVEL"] ?? "info")"
-        let command = environment["MAILROOM_BENCH_COMMAND"] ?? "mailroom-bench " + CommandLine.arguments.dropFirst().joined(separator: " ")
+        let command =
+            environment["MAILROOM_BENCH_COMMAND"] ?? "mailroom-bench "
+            + CommandLine.arguments.dropFirst().joined(separator: " ")
         return MarkdownReport(
             machine: machine, command: command, settings: settings,
             load: (loadAtStart, MachineDescription.loadAverage()), results: results, baselines: baselines

@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 
 /// A process the bench started (a worker, the SMTP sink, the user-service stand-in), its output
 /// in a log file. Stopped with SIGTERM, then SIGKILL if it lingers.
@@ -17,6 +18,15 @@ final class ChildProcess {
         process.standardOutput = log
         process.standardError = log
         try process.run()
+        _ = ChildProcess.running.withLock { $0.insert(process.processIdentifier) }
+    }
+
+    /// Every child still running, so an interrupted bench can take them down with it.
+    static let running = Mutex<Set<Int32>>([])
+
+    /// Sends SIGTERM to every child still running (on SIGINT or SIGTERM of the bench).
+    static func terminateAll() {
+        for pid in running.withLock({ $0 }) { kill(pid, SIGTERM) }
     }
 
     var pid: Int32 { process.processIdentifier }
@@ -25,6 +35,7 @@ final class ChildProcess {
     /// SIGTERM, a wait of up to `grace`, then SIGKILL. Returns the exit status when it stopped by itself.
     @discardableResult
     func stop(grace: TimeInterval = 10) -> Int32? {
+        defer { _ = ChildProcess.running.withLock { $0.remove(process.processIdentifier) } }
         guard process.isRunning else { return process.terminationStatus }
         process.terminate()
         let deadline = Date().addingTimeInterval(grace)

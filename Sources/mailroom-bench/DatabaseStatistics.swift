@@ -50,7 +50,9 @@ struct DatabaseStatistics {
         }
 
         var status: [String: Int64] = [:]
-        for row in try database.query("SHOW GLOBAL STATUS WHERE Variable_name IN ('Questions', 'Com_commit', 'Com_select')") {
+        for row in try database.query(
+            "SHOW GLOBAL STATUS WHERE Variable_name IN ('Questions', 'Com_commit', 'Com_select')")
+        {
             status[try row.string("Variable_name")] = Int64(try row.string("Value"))
         }
         let questions = status["Questions"] ?? 0

@@ -8,18 +8,23 @@ struct MachineDescription {
     init(options: BenchOptions) {
         let memory = Double(ProcessInfo.processInfo.physicalMemory) / 1_073_741_824
         let cpuInfo = (try? String(contentsOfFile: "/proc/cpuinfo", encoding: .utf8)) ?? ""
-        let model = cpuInfo.split(separator: "\n").first { $0.hasPrefix("model name") }?
+        let model =
+            cpuInfo.split(separator: "\n").first { $0.hasPrefix("model name") }?
             .split(separator: ":").last?.trimmingCharacters(in: .whitespaces) ?? "unknown CPU"
-        let kernel = (try? String(contentsOfFile: "/proc/sys/kernel/osrelease", encoding: .utf8))?
+        let kernel =
+            (try? String(contentsOfFile: "/proc/sys/kernel/osrelease", encoding: .utf8))?
             .trimmingCharacters(in: .whitespacesAndNewlines) ?? "?"
-        let debian = (try? String(contentsOfFile: "/etc/debian_version", encoding: .utf8))?
+        let debian =
+            (try? String(contentsOfFile: "/etc/debian_version", encoding: .utf8))?
             .trimmingCharacters(in: .whitespacesAndNewlines) ?? "?"
         lines.append(
             "\(ProcessInfo.processInfo.activeProcessorCount) CPUs (\(model)), "
                 + String(format: "%.0f GiB memory", memory) + ", Debian \(debian), Linux \(kernel)")
 
         var versions: [String] = []
-        if let toolchain = ProcessInfo.processInfo.environment["MAILROOM_BENCH_TOOLCHAIN"] { versions.append(toolchain) }
+        if let toolchain = ProcessInfo.processInfo.environment["MAILROOM_BENCH_TOOLCHAIN"] {
+            versions.append(toolchain)
+        }
         if let database = try? DatabaseConnection(configuration: DatabaseConfiguration(url: options.adminServerURL)) {
             let rows = try? database.query(
                 """

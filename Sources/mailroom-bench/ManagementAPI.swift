@@ -62,7 +62,9 @@ struct ManagementAPI {
         let complaint = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
         process.waitUntilExit()
         guard process.terminationStatus == 0 else {
-            throw Failure(description: "management API \(method) \(path): \(complaint.trimmingCharacters(in: .whitespacesAndNewlines))")
+            throw Failure(
+                description:
+                    "management API \(method) \(path): \(complaint.trimmingCharacters(in: .whitespacesAndNewlines))")
         }
         return text
     }

@@ -30,7 +30,9 @@ struct MarkdownReport {
             "| --- | ---: | ---: | ---: | --- | --- | --- | --- | ---: | ---: |",
         ]
         for result in rows {
-            let perThousand = result.workers.map { format(result.sent > 0 ? $0.cpuSeconds * 1000 / Double(result.sent) : 0, 2) }
+            let perThousand = result.workers.map {
+                format(result.sent > 0 ? $0.cpuSeconds * 1000 / Double(result.sent) : 0, 2)
+            }
             let memory = result.workers.map { format($0.peakResidentMiB, 1) }
             out.append(
                 "| \(result.phase.mix.rawValue) | \(result.phase.copies) | \(result.sent) | **\(format(result.emailsPerSecond, 0))** "
@@ -54,7 +56,9 @@ struct MarkdownReport {
         for result in rows {
             guard case .rate(let rate, let label) = result.phase.load else { continue }
             let summary = result.latency
-            let perThousand = result.workers.map { format(result.sent > 0 ? $0.cpuSeconds * 1000 / Double(result.sent) : 0, 2) }
+            let perThousand = result.workers.map {
+                format(result.sent > 0 ? $0.cpuSeconds * 1000 / Double(result.sent) : 0, 2)
+            }
             let memory = result.workers.map { format($0.peakResidentMiB, 1) }
             out.append(
                 "| \(result.phase.mix.rawValue) | \(result.phase.copies) | \(format(rate, 0))/s (\(label)) | \(result.sent) "
@@ -82,7 +86,9 @@ struct MarkdownReport {
             // of their traffic (messages; statements).
             let broker = (result.otherCPU["RabbitMQ"] ?? 0) * (result.brokerShare ?? 1)
             let database = (result.otherCPU["MariaDB"] ?? 0) * (result.databaseShare ?? 1)
-            let standIns = ["user-service", "smtp-sink", "bench (publisher)"].reduce(0) { $0 + (result.otherCPU[$1] ?? 0) }
+            let standIns = ["user-service", "smtp-sink", "bench (publisher)"].reduce(0) {
+                $0 + (result.otherCPU[$1] ?? 0)
+            }
             let all = workers + broker + database + standIns
             let busy = result.otherCPU["machine busy"] ?? 0
             var milliseconds = [workers, broker, database, standIns, all].map {
@@ -105,14 +111,17 @@ struct MarkdownReport {
 
     private func limits() -> [String] {
         guard !baselines.isEmpty else { return [] }
-        var out = ["", "#### This machine's limits, measured in the same run", "", "| what | per second |", "| --- | ---: |"]
+        var out = [
+            "", "#### This machine's limits, measured in the same run", "", "| what | per second |", "| --- | ---: |",
+        ]
         out += baselines.map { "| \($0.what) | \(format($0.perSecond, 0)) |" }
         return out
     }
 
     private func targets() -> [String] {
         func best(_ mix: UserMix) -> Double? {
-            results.filter { $0.phase.isBacklog && $0.phase.mix == mix && $0.phase.copies == 1 }.map(\.emailsPerSecond).max()
+            results.filter { $0.phase.isBacklog && $0.phase.mix == mix && $0.phase.copies == 1 }.map(\.emailsPerSecond)
+                .max()
         }
         let p99 = results.first { result in
             guard case .rate(_, let label) = result.phase.load else { return false }
@@ -124,7 +133,8 @@ struct MarkdownReport {
         func verdict(_ met: Bool?) -> String { met.map { $0 ? "met" : "**missed**" } ?? "not measured" }
 
         return [
-            "", "#### The issue's targets (one copy of each worker)", "", "| target | measured | |", "| --- | ---: | --- |",
+            "", "#### The issue's targets (one copy of each worker)", "", "| target | measured | |",
+            "| --- | ---: | --- |",
             "| ≥ 800 emails/s, new users | \(format(best(.new), 0)) | \(verdict(best(.new).map { $0 >= 800 })) |",
             "| ≥ 1,500 emails/s, returning users | \(format(best(.returning), 0)) | \(verdict(best(.returning).map { $0 >= 1500 })) |",
             "| p99 < 250 ms at the fixed rate | \(format(p99, 0)) ms | \(verdict(p99.map { $0 < 250 })) |",
@@ -134,7 +144,9 @@ struct MarkdownReport {
     }
 
     private func problems() -> [String] {
-        let listed = results.flatMap { result in result.problems.map { "- \(result.phase.title), \(result.phase.copies) copies: \($0)" } }
+        let listed = results.flatMap { result in
+            result.problems.map { "- \(result.phase.title), \(result.phase.copies) copies: \($0)" }
+        }
         let unreadable = results.filter { $0.sink.unreadable > 0 }.map {
             "- \($0.phase.title): \($0.sink.unreadable) received messages without a bench token"
         }

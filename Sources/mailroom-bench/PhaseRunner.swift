@@ -143,19 +143,28 @@ struct PhaseRunner {
     }
 
     /// Polls until `expected` emails are sent or failed; a reason when progress stopped first.
+    /// Progress is any change in the rows, not only final emails: with a backlog of new users,
+    /// the user service's answers queue behind every trigger in mailroom.ingest, so the first
+    /// email is final only once the whole backlog is ingested.
     private func awaitFinalEmails(_ expected: Int, database: DatabaseConnection) throws -> String? {
-        var last = -1
+        var last: [Int64] = []
         var lastChange = Date()
         while true {
-            let done = Int(
-                try database.query("SELECT COUNT(*) AS n FROM email_info WHERE status IN ('sent', 'failed')")
-                    .first?.int("n") ?? 0)
-            if done >= expected { return nil }
-            if done != last {
-                last = done
+            let row = try database.query(
+                """
+                SELECT (SELECT COUNT(*) FROM email_info WHERE status IN ('sent', 'failed')) AS done,
+                       (SELECT COUNT(*) FROM email_info WHERE status = 'ready') AS ready,
+                       (SELECT COUNT(*) FROM reference_info) AS refs,
+                       (SELECT COUNT(*) FROM provider_request WHERE status = 'answered') AS answered
+                """
+            ).first
+            let now = try ["done", "ready", "refs", "answered"].map { try row?.int($0) ?? 0 }
+            if now[0] >= expected { return nil }
+            if now != last {
+                last = now
                 lastChange = Date()
             } else if -lastChange.timeIntervalSinceNow > 60 {
-                return "stalled: \(done) of \(expected) emails final after 60 s without progress"
+                return "stalled: \(now[0]) of \(expected) emails final after 60 s without progress"
             }
             Thread.sleep(forTimeInterval: 0.2)
         }

@@ -20,7 +20,8 @@ enum ProcessStatistics {
         // Fields after the command name: state is field 3, utime 14 and stime 15.
         let fields = stat[stat.index(after: closing)...].split(separator: " ")
         guard fields.count > 12, let user = Double(fields[11]), let system = Double(fields[12]) else { return nil }
-        let peak = status.split(separator: "\n").first { $0.hasPrefix("VmHWM:") }
+        let peak =
+            status.split(separator: "\n").first { $0.hasPrefix("VmHWM:") }
             .flatMap { line in line.split(separator: " ").dropFirst().first.flatMap { Double($0) } } ?? 0
         return ProcessSample(cpuSeconds: (user + system) / ticksPerSecond, peakResidentMiB: peak / 1024)
     }

@@ -33,7 +33,8 @@ func runCommand(_ executable: String, _ arguments: [String], environment: [Strin
     guard process.terminationStatus == 0 else {
         let name = ([executable] + arguments.prefix(3)).joined(separator: " ")
         throw CommandFailure(
-            command: name, status: process.terminationStatus, output: text + String(decoding: complained, as: UTF8.self))
+            command: name, status: process.terminationStatus, output: text + String(decoding: complained, as: UTF8.self)
+        )
     }
     return text
 }

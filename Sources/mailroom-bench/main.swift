@@ -13,8 +13,21 @@ if arguments.isEmpty || arguments.contains("--help") || arguments.contains("-h")
 do {
     switch arguments[0] {
     case "run":
+        // Interrupted: take the workers and stand-ins down too; run.sh removes the sites.
+        let interruptions = [SIGINT, SIGTERM].map { number in
+            signal(number, SIG_IGN)
+            let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
+            source.setEventHandler {
+                ChildProcess.terminateAll()
+                exit(130)
+            }
+            source.resume()
+            return source
+        }
+        defer { withExtendedLifetime(interruptions) {} }
         let options = try BenchOptions(arguments: Array(arguments.dropFirst()))
-        let name = ProcessInfo.processInfo.environment["MAILROOM_BENCH_NAME"]
+        let name =
+            ProcessInfo.processInfo.environment["MAILROOM_BENCH_NAME"]
             ?? "mailroom_bench_\(String(UInt32.random(in: 0...UInt32.max), radix: 16))"
         print(try BenchRun(options: options, runName: name).run(), terminator: "")
     case "user-service":

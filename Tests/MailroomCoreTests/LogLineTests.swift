@@ -9,7 +9,8 @@ import Testing
 
         #expect(line.last == 0x0A)
         #expect(line.filter { $0 == 0x0A }.count == 1)
-        #expect(String(decoding: line, as: UTF8.self) == #"{"email_id":"42","level":"info","message":"email sent"}"# + "\n")
+        #expect(
+            String(decoding: line, as: UTF8.self) == #"{"email_id":"42","level":"info","message":"email sent"}"# + "\n")
     }
 
     @Test func awkwardValuesRoundTripThroughAJSONParser() throws {

@@ -30,6 +30,9 @@ public final class SenderHandler: MessageHandler {
     /// before the server accepted it; the same job, handled again while the lease lasts,
     /// carries on under this claim.
     private var interrupted: (email: ClaimedEmail, leaseEnds: ContinuousClock.Instant)?
+    /// An email the server accepted whose record the database lost. It is recorded before
+    /// anything else this sender does, and never sent again by this sender.
+    private var unrecorded: (email: ClaimedEmail, address: String)?
 
     public init(
         database: DatabaseConnection, transport: MailTransport, catalogue: Catalogue, settings: Settings,
@@ -51,6 +54,10 @@ public final class SenderHandler: MessageHandler {
         let emailID = try JobBody.id("emailId", in: message)
         let store = EmailStore(database: database)
         let log = logger.with([LogKey.emailID: String(emailID)])
+        if let accepted = unrecorded {
+            try recordSent(accepted.email, address: accepted.address, log: logger)
+            if accepted.email.id == emailID { return [] }
+        }
 
         let claimed: ClaimedEmail
         let leaseEnds: ContinuousClock.Instant
@@ -82,15 +89,30 @@ public final class SenderHandler: MessageHandler {
             throw error
         }
 
-        try recordSent(claimed.id, address: recipient.address, store: store, until: leaseEnds, keepAlive: keepAlive)
-        metrics.emailSent(template: claimed.reference.template)
-        log.info(
-            "email sent",
-            [
-                LogKey.referenceID: String(claimed.reference.id), LogKey.attempt: String(claimed.attempts),
-                LogKey.template: claimed.reference.template,
-            ])
+        try recordSent(claimed, address: recipient.address, log: logger)
         return []
+    }
+
+    /// Records that the server accepted the email. When the database is lost meanwhile, the
+    /// acceptance is remembered and the error thrown: the consumer keeps the job until the
+    /// database is back and hands it here again, and then only the record is written, since
+    /// sending again would be a duplicate. (Were the record never written, the sweeper would
+    /// have the email sent again once the lease ran out.)
+    private func recordSent(_ email: ClaimedEmail, address: String, log: Logger) throws {
+        let fields = [
+            LogKey.emailID: String(email.id), LogKey.referenceID: String(email.reference.id),
+            LogKey.attempt: String(email.attempts), LogKey.template: email.reference.template,
+        ]
+        do {
+            try EmailStore(database: database).markSent(email.id, address: address)
+            unrecorded = nil
+        } catch let error as DatabaseError where error.requiresReconnect {
+            unrecorded = (email, address)
+            log.warning("database lost while recording a sent email; recording it once it is back", fields)
+            throw error
+        }
+        metrics.emailSent(template: email.reference.template)
+        log.info("email sent", fields)
     }
 
     /// Renders, composes and hands the message to the transport; returns the recipient once
@@ -152,33 +174,6 @@ public final class SenderHandler: MessageHandler {
         }
         try store.releaseForRetry(email.id, reason: reason, detail: detail)
         throw MailroomFailure.transient(reason, detail)
-    }
-
-    /// The server accepted the message: record it, trying until the database is back or the
-    /// lease is nearly over, since once the lease has run out the sweeper has the email sent
-    /// again. Keeps the broker connection alive while it waits.
-    private func recordSent(
-        _ emailID: Int64, address: String, store: EmailStore, until leaseEnds: ContinuousClock.Instant,
-        keepAlive: () -> Void
-    ) throws {
-        var pause = Duration.milliseconds(500)
-        while true {
-            do {
-                try store.markSent(emailID, address: address)
-                return
-            } catch let error as DatabaseError where error.requiresReconnect && .now + pause < leaseEnds {
-                logger.warning(
-                    "database lost while recording a sent email; retrying",
-                    [LogKey.emailID: String(emailID), "retry_in": DurationText.format(pause)])
-                let resume = ContinuousClock.now + pause
-                while ContinuousClock.now < resume {
-                    keepAlive()
-                    Thread.sleep(forTimeInterval: 0.2)
-                }
-                try? database.reconnect()
-                pause = min(pause * 2, .seconds(10))
-            }
-        }
     }
 
     /// The Message-ID is derived from the email's id, so a rare duplicate is recognisable.
