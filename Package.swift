@@ -34,7 +34,8 @@ let package = Package(
         .target(name: "MailroomCore", dependencies: ["MariaDB", "Mail", "Templates", "Observability"]),
         // CCurl: `mailroomctl status` reads RabbitMQ's management API (ManagementClient).
         .target(
-            name: "MailroomWorker", dependencies: ["AMQP", "MariaDB", "Mail", "MailroomCore", "Observability", "CCurl"]),
+            name: "MailroomWorker",
+            dependencies: ["AMQP", "MariaDB", "Mail", "MailroomCore", "Observability", "CCurl"]),
 
         // Thin executables.
         .executableTarget(name: "mailroom-ingest", dependencies: ["MailroomWorker"]),

@@ -76,8 +76,10 @@ public struct MailroomConfiguration: Sendable {
     /// The environment variables and their defaults, for `--help` and the README.
     public static let documentation = """
         MAILROOM_AMQP_URL              broker, amqp:// or amqps:// (default amqp://guest:guest@127.0.0.1:5672/%2F)
-        MAILROOM_DATABASE_URL          mariadb://user:pass@host:3306/db (default mariadb://mailroom:mailroom@127.0.0.1:3306/mailroom)
-        MAILROOM_MAILER_DSN            smtp://[user:pass@]host:port, smtps://…, file:///dir, null:// (default smtp://127.0.0.1:25)
+        MAILROOM_DATABASE_URL          mariadb://user:pass@host:3306/db
+                                       (default mariadb://mailroom:mailroom@127.0.0.1:3306/mailroom)
+        MAILROOM_MAILER_DSN            smtp://[user:pass@]host:port, smtps://…, file:///dir, null://
+                                       (default smtp://127.0.0.1:25)
         MAILROOM_TEMPLATES_DIR         template folders and providers.json (default Deploy/templates)
         MAILROOM_FROM                  From mailbox (default "Mailroom <mailroom@localhost>")
         MAILROOM_EVENTS_EXCHANGE       topic exchange of external events (default events)

@@ -37,7 +37,9 @@ public final class IngestHandler: MessageHandler {
         return try templates.map { try createReference(for: $0, from: event) }
     }
 
-    private func createReference(for template: TemplateDefinition, from event: ExternalEvent) throws -> OutboundMessage {
+    private func createReference(
+        for template: TemplateDefinition, from event: ExternalEvent
+    ) throws -> OutboundMessage {
         // Read everything from the event before writing, so bad input writes nothing.
         let recipients = try event.data.stringList(template.recipientsField)
         var columns: [String: String?] = [:]
@@ -88,7 +90,8 @@ public final class IngestHandler: MessageHandler {
         logger.info(
             "provider answered",
             [
-                LogKey.provider: provider.name, LogKey.eventID: event.id, LogKey.correlationID: event.correlationID ?? "",
+                LogKey.provider: provider.name, LogKey.eventID: event.id,
+                LogKey.correlationID: event.correlationID ?? "",
                 LogKey.reason: error ?? "",
             ])
         metrics.providerAnswered(provider: provider.name, outcome: error ?? "ok")

@@ -73,7 +73,8 @@ struct ProviderStore {
         let result = try database.execute(
             """
             UPDATE provider_request
-            SET status = 'pending', attempts = ?, correlation_id = ?, requested_at = UTC_TIMESTAMP(6), answered_at = NULL
+            SET status = 'pending', attempts = ?, correlation_id = ?, requested_at = UTC_TIMESTAMP(6),
+                answered_at = NULL
             WHERE provider = ? AND entity_key = ? AND correlation_id = ?
             """,
             [
@@ -85,7 +86,10 @@ struct ProviderStore {
 
     func markExhausted(_ key: ProviderKey) throws {
         try database.execute(
-            "UPDATE provider_request SET status = 'exhausted' WHERE provider = ? AND entity_key = ? AND status = 'pending'",
+            """
+            UPDATE provider_request SET status = 'exhausted'
+            WHERE provider = ? AND entity_key = ? AND status = 'pending'
+            """,
             [.string(key.provider), .string(key.key)])
     }
 

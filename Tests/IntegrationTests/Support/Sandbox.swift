@@ -46,7 +46,9 @@ final class Sandbox {
 
         try start(
             "smtp-sink", executable: "/usr/bin/python3",
-            arguments: [packageRoot + "/Deploy/dev/smtp-sink.py", "--port", String(smtpPort), "--mail-dir", mailDirectory]
+            arguments: [
+                packageRoot + "/Deploy/dev/smtp-sink.py", "--port", String(smtpPort), "--mail-dir", mailDirectory,
+            ]
                 + sinkArguments)
         _ = eventually(timeout: .seconds(10)) { canConnect(port: smtpPort) }
     }
