@@ -5,6 +5,9 @@
 #
 #   bash Deploy/bench/profile.sh [EVENTS (default 8000)] [SECONDS (default 10)] [MIX: new|returning]
 #
+# With new users the sender idles at first (the user service's answers queue behind the whole
+# backlog in mailroom.ingest): profile the sender with the returning mix.
+#
 # perf must be able to sample (linux-perf; the cpu-clock software event is enough, hardware
 # counters are not needed). Output in /tmp/mailroom-bench/profile/.
 set -euo pipefail

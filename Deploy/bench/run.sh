@@ -10,6 +10,8 @@
 #   MAILROOM_BENCH_SCRATCH  SwiftPM scratch path (default: the project's .build, as up.sh uses)
 #   MAILROOM_CONCURRENCY, MAILROOM_PREFETCH  passed to the workers
 # The report is also written to /tmp/mailroom-bench/report.md, the phases' logs beside it.
+# A tiny smoke run (about a minute after the build):
+#   bash Deploy/bench/run.sh --events 200 --copies 1 --rate 50 --rate-seconds 2 --only throughput,latency
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 root=$(pwd)
@@ -53,6 +55,9 @@ trap cleanup EXIT
 export MAILROOM_BENCH_NAME=$name
 export MAILROOM_BENCH_TOOLCHAIN="$(swift --version 2>&1 | head -n 1)"
 export MAILROOM_BENCH_COMMAND="bash Deploy/bench/run.sh${*:+ $*}"
+status=0
 "$bin/mailroom-bench" run --bin "$bin" --amqp-baseline "$bin/amqp-baseline" --work-dir "$work_dir/$name" "$@" |
-    tee "$work_dir/report.md"
+    tee "$work_dir/report.md" || status=$?
 echo "bench: report in $work_dir/report.md, logs in $work_dir/$name" >&2
+# Non-zero only when the bench could not run or an email was lost or duplicated; never for speed.
+exit "$status"

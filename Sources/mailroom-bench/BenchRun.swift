@@ -7,7 +7,8 @@ struct BenchRun {
     var options: BenchOptions
     var runName: String
 
-    func run() throws -> String {
+    /// The report, and whether every phase delivered each event exactly once.
+    func run() throws -> (report: String, exactlyOnce: Bool) {
         let loadAtStart = MachineDescription.loadAverage()
         let machine = MachineDescription(options: options)
         let baselines =
@@ -54,9 +55,10 @@ struct BenchRun {
         let command =
             environment["MAILROOM_BENCH_COMMAND"] ?? "mailroom-bench "
             + CommandLine.arguments.dropFirst().joined(separator: " ")
-        return MarkdownReport(
+        let report = MarkdownReport(
             machine: machine, command: command, settings: settings,
             load: (loadAtStart, MachineDescription.loadAverage()), results: results, baselines: baselines
         ).render()
+        return (report, results.allSatisfy { $0.lost == 0 && $0.duplicated == 0 && $0.published == $0.phase.events })
     }
 }

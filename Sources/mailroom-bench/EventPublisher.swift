@@ -42,7 +42,8 @@ final class EventPublisher {
         let published = Atomic<Int>(0)
         let failures = Mutex<[String]>([])
         let group = DispatchGroup()
-        let start = Date().addingTimeInterval(0.05)
+        let began = Date()
+        let start = began.addingTimeInterval(0.05)
         let (exchange, routingKey, lanes) = (self.exchange, self.routingKey, connections.count)
 
         for (lane, connection) in connections.enumerated() {
@@ -75,7 +76,7 @@ final class EventPublisher {
 
         group.wait()
         return Outcome(
-            published: published.load(ordering: .relaxed), seconds: -start.timeIntervalSinceNow,
+            published: published.load(ordering: .relaxed), seconds: -began.timeIntervalSinceNow,
             failures: failures.withLock { $0 })
     }
 }

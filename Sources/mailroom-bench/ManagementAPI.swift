@@ -17,8 +17,13 @@ struct ManagementAPI {
             "PUT", "/api/permissions/\(name)/\(user)", body: #"{"configure":".*","write":".*","read":".*"}"#)
     }
 
+    /// Tries a few times: a busy broker can time the request out.
     func deleteVirtualHost(_ name: String) {
-        _ = try? call("DELETE", "/api/vhosts/\(name)")
+        for attempt in 1...3 {
+            if (try? call("DELETE", "/api/vhosts/\(name)")) != nil { return }
+            Thread.sleep(forTimeInterval: Double(attempt))
+        }
+        say("could not delete the virtual host \(name); run.sh removes what is left when it ends")
     }
 
     /// `message_stats` of a virtual host: publish, confirm, deliver_get, ack, redeliver, …

@@ -29,7 +29,13 @@ do {
         let name =
             ProcessInfo.processInfo.environment["MAILROOM_BENCH_NAME"]
             ?? "mailroom_bench_\(String(UInt32.random(in: 0...UInt32.max), radix: 16))"
-        print(try BenchRun(options: options, runName: name).run(), terminator: "")
+        let outcome = try BenchRun(options: options, runName: name).run()
+        print(outcome.report, terminator: "")
+        // A lost or duplicated email fails the run (never a speed: see the README).
+        if !outcome.exactlyOnce {
+            say("some events were lost or delivered twice: see the tables")
+            exit(3)
+        }
     case "user-service":
         var threads = 2
         if let index = arguments.firstIndex(of: "--threads"), index + 1 < arguments.count {
