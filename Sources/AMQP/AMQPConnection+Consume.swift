@@ -81,11 +81,14 @@ extension AMQPConnection {
             routingKey: ok.routing_key, consumerTag: nil)
     }
 
-    /// Acknowledges a delivery. Does nothing when the delivery came from a channel that has
-    /// since closed (or from another connection): the broker redelivers it. Throws
+    /// Acknowledges a delivery, and with `multiple` every unacknowledged one received before it
+    /// on the same channel. Does nothing when the delivery came from a channel that has since
+    /// closed (or from another connection): the broker redelivers it. Throws
     /// `.connectionClosed` when this connection is gone.
-    public func ack(_ delivery: AMQPDelivery) throws {
-        try settle(delivery, "ack") { state in amqp_basic_ack(state, channel, delivery.deliveryTag, 0) }
+    public func ack(_ delivery: AMQPDelivery, multiple: Bool = false) throws {
+        try settle(delivery, "ack") { state in
+            amqp_basic_ack(state, channel, delivery.deliveryTag, multiple ? 1 : 0)
+        }
     }
 
     /// Negatively acknowledges a delivery: requeued, or dead-lettered when `requeue` is false.

@@ -1,8 +1,10 @@
-/// Publisher-confirm bookkeeping for one channel: which publish is awaited and what the broker
-/// said about it. A value type with no I/O, so its decisions are tested without a broker.
+/// Publisher-confirm bookkeeping for one channel: which publishes are awaited together (a
+/// group) and what the broker said about them. A value type with no I/O, so its decisions are
+/// tested without a broker.
 ///
-/// The broker numbers published messages 1, 2, 3, … per channel and confirms them in order,
-/// a basic.return always coming before the basic.ack of the same message.
+/// The broker numbers published messages 1, 2, 3, … per channel. It may confirm them out of
+/// order and several at once (`multiple`), but a basic.return always comes before the
+/// basic.ack of the same message.
 struct ConfirmTracker {
     enum Outcome: Equatable {
         case acked
@@ -11,29 +13,43 @@ struct ConfirmTracker {
     }
 
     private(set) var nextTag: UInt64 = 1
-    private var awaitedTag: UInt64?
+    /// Publishes of the current group the broker has not confirmed yet.
+    private var unconfirmed: Set<UInt64> = []
     private var pendingReturn: (code: UInt16, text: String)?
-    /// The verdict on the awaited publish, once the broker gave it.
-    private(set) var outcome: Outcome?
+    /// The first refusal in the current group; one is enough to fail the group.
+    private var refusal: Outcome?
 
-    /// Records a publish and returns its sequence number; any earlier publish still awaited is
-    /// abandoned (its late confirm is ignored).
+    /// The verdict on the current group: `.acked` once the broker confirmed every publish in
+    /// it, a refusal as soon as one came, nil while some are still unconfirmed.
+    var outcome: Outcome? {
+        if let refusal { return refusal }
+        return unconfirmed.isEmpty ? .acked : nil
+    }
+
+    /// Starts a new group; publishes of an earlier group still unconfirmed are abandoned (their
+    /// late confirms are ignored).
+    mutating func startGroup() {
+        unconfirmed.removeAll(keepingCapacity: true)
+        pendingReturn = nil
+        refusal = nil
+    }
+
+    /// Records a publish in the current group and returns its sequence number.
     mutating func published() -> UInt64 {
         let tag = nextTag
         nextTag += 1
-        awaitedTag = tag
-        pendingReturn = nil
-        outcome = nil
+        unconfirmed.insert(tag)
         return tag
     }
 
     /// A basic.return: the next confirm is for a message the broker could not route.
     ///
-    /// Shortcoming: returns carry no sequence number. After a publish timed out, a single
-    /// `multiple` ack covering both the abandoned message (returned) and the awaited one would
-    /// report the awaited one as returned too. It errs towards an error, never towards success.
+    /// Shortcoming: returns carry no sequence number. When a `multiple` confirm covers several
+    /// publishes of a group, or an abandoned publish and the current group, the returned message
+    /// cannot be told apart, and the whole group counts as returned. It errs towards an error,
+    /// never towards success.
     mutating func returned(code: UInt16, text: String) {
-        guard awaitedTag != nil else { return }
+        guard !unconfirmed.isEmpty else { return }
         pendingReturn = (code, text)
     }
 
@@ -47,15 +63,14 @@ struct ConfirmTracker {
     }
 
     private mutating func settle(tag: UInt64, multiple: Bool, verdict: Outcome) {
-        guard let awaited = awaitedTag else { return }
+        let covered = multiple ? unconfirmed.filter { $0 <= tag } : unconfirmed.intersection([tag])
+        pendingReturn = nil
+        // A late confirm of an abandoned publish: its return, if any, was not ours.
+        guard !covered.isEmpty else { return }
 
-        if tag == awaited || (multiple && tag > awaited) {
-            outcome = verdict
-            awaitedTag = nil
-            pendingReturn = nil
-        } else if tag < awaited {
-            // A late confirm of an abandoned publish: its return, if any, was not ours.
-            pendingReturn = nil
+        unconfirmed.subtract(covered)
+        if verdict != .acked, refusal == nil {
+            refusal = verdict
         }
     }
 }

@@ -91,36 +91,77 @@ final class Consumer: @unchecked Sendable {
     private func consume(from connection: AMQPConnection, handler: MessageHandler) throws {
         while !stop.isSet {
             databaseChanged(databaseWatch.checkIfDue(handler))
-            guard let delivery = try connection.nextDelivery(timeout: settings.pollInterval) else { continue }
-            try process(delivery, on: connection, handler: handler)
+            guard let first = try connection.nextDelivery(timeout: settings.pollInterval) else { continue }
+
+            // Whatever else the broker already sent (at most the prefetch) joins this batch.
+            var batch = [first]
+            while batch.count < settings.prefetch, let next = try connection.nextDelivery(timeout: .zero) {
+                batch.append(next)
+            }
+            try process(batch, on: connection, handler: handler)
         }
     }
 
-    private func process(_ delivery: AMQPDelivery, on connection: AMQPConnection, handler: MessageHandler) throws {
+    /// What became of one delivery of a batch.
+    private enum Outcome {
+        /// Committed; acked once what it asked for is confirmed.
+        case handled([OutboundMessage])
+        /// A copy went to a delay or parking queue and the original was acked.
+        case routed
+        /// The worker is stopping while the database is away: left unacknowledged, so the
+        /// broker redelivers it.
+        case held
+    }
+
+    /// Handles the deliveries of a batch one after the other, each in its own database
+    /// transaction; then publishes everything they asked for, waits once for the broker's
+    /// confirms of all of it and acks them with one `multiple` ack. A delivery is acked only
+    /// after its commit and the confirms, as with one at a time, but the broker sees one round
+    /// trip per batch instead of one per message. If the publish fails, none of them is acked
+    /// and the broker redelivers them all; the handlers' idempotency makes that harmless.
+    private func process(_ batch: [AMQPDelivery], on connection: AMQPConnection, handler: MessageHandler) throws {
+        let metrics = settings.metrics
+        let queue = settings.queue
+        let started = ContinuousClock.now
+        var handled: [AMQPDelivery] = []
+        var outbound: [AMQPOutgoingMessage] = []
+        for _ in batch { metrics.consumed(queue) }
+        metrics.inFlight(queue).increment(by: Double(batch.count))
+        defer { metrics.inFlight(queue).decrement(by: Double(batch.count)) }
+
+        for delivery in batch {
+            let outcome = try process(delivery, on: connection, handler: handler)
+            guard case .handled(let messages) = outcome else {
+                metrics.handled(queue, seconds: (ContinuousClock.now - started).seconds)
+                if case .held = outcome { break }
+                continue
+            }
+            handled.append(delivery)
+            outbound += messages.map { AMQPOutgoingMessage($0, eventsExchange: settings.topology.eventsExchange) }
+        }
+        guard let last = handled.last else { return }
+
+        try connection.publish(outbound)
+        // Every delivery before `last` on this channel is settled or in `handled`: deliveries
+        // arrive in tag order, are taken in that order, and a held one stops the batch.
+        try connection.ack(last, multiple: handled.count > 1)
+        let seconds = (ContinuousClock.now - started).seconds
+        for _ in handled {
+            metrics.acked(queue)
+            metrics.handled(queue, seconds: seconds)
+        }
+    }
+
+    private func process(_ delivery: AMQPDelivery, on connection: AMQPConnection, handler: MessageHandler) throws
+        -> Outcome
+    {
         let message = InboundMessage(delivery)
         let log = logger.with(message.logFields(queue: settings.queue))
-        let metrics = settings.metrics
-        let started = ContinuousClock.now
-        metrics.consumed(settings.queue)
-        metrics.inFlight(settings.queue).increment()
-        defer {
-            metrics.inFlight(settings.queue).decrement()
-            metrics.handled(settings.queue, seconds: (ContinuousClock.now - started).seconds)
-        }
 
         var retriesInPlace = 0
         while true {
             do {
-                let outbound = try handler.handle(message) { try? connection.pollEvents() }
-                for item in outbound {
-                    try connection.publish(item, eventsExchange: settings.topology.eventsExchange)
-                }
-                try connection.ack(delivery)
-                metrics.acked(settings.queue)
-            } catch let error as AMQPError {
-                // The broker connection is gone or unusable: nothing was acked, so the broker
-                // redelivers, and the handlers' idempotency makes the second try harmless.
-                throw error
+                return .handled(try handler.handle(message) { try? connection.pollEvents() })
             } catch {
                 if let databaseError = error as? DatabaseError, databaseError.requiresReconnect,
                     retriesInPlace < Self.retriesInPlacePerMessage
@@ -132,14 +173,14 @@ final class Consumer: @unchecked Sendable {
                     retriesInPlace += 1
                     let reconnected = (try? handler.reconnect()) != nil
                     databaseChanged(databaseWatch.record(reachable: reconnected))
-                    guard try reconnected || awaitDatabase(handler, on: connection, log: log) else { return }
+                    guard try reconnected || awaitDatabase(handler, on: connection, log: log) else { return .held }
                     continue
                 }
                 try settings.failures.route(
                     failure: FailureRouter.classify(error), of: delivery, message: message, queue: settings.queue,
                     on: connection, logger: log)
+                return .routed
             }
-            return
         }
     }
 

@@ -63,19 +63,17 @@ do {
     exit(2)
 }
 
+/// One pass. The broker is reached first, every time: while it is away a pass fails before it
+/// touches the database, and `/readyz` turns unready even when there is nothing to re-drive.
 @MainActor func pass() throws {
+    let connection = try AMQPConnection(configuration: AMQPConfiguration(url: configuration.amqpURL))
+    defer { connection.close() }
     let database = try DatabaseConnection(configuration: DatabaseConfiguration(url: configuration.databaseURL))
     defer { database.close() }
     monitor?.observe(database)
     let (jobs, report) = try sweeper.sweep(database)
 
-    if !jobs.isEmpty {
-        let connection = try AMQPConnection(configuration: AMQPConfiguration(url: configuration.amqpURL))
-        defer { connection.close() }
-        for job in jobs {
-            try connection.publish(job, eventsExchange: configuration.eventsExchange)
-        }
-    }
+    try connection.publish(jobs.map { AMQPOutgoingMessage($0, eventsExchange: configuration.eventsExchange) })
 
     let fields = [
         "engine_jobs": String(report.engineJobs), "send_jobs": String(report.sendJobs),

@@ -50,6 +50,44 @@ import Testing
         try connection.publish([1], exchange: exchange, routingKey: "listened")
     }
 
+    @Test func aGroupPublishIsConfirmedWholeAndEveryMessageIsInItsQueue() throws {
+        let connection = try TestBroker.connect()
+        let first = try TestBroker.temporaryQueue(connection)
+        let second = try TestBroker.temporaryQueue(connection)
+
+        let group = (0..<50).map { index in
+            AMQPOutgoingMessage(
+                body: Array("m\(index)".utf8), exchange: "", routingKey: index.isMultiple(of: 2) ? first : second)
+        }
+        try connection.publish(group)
+
+        #expect(try connection.inspectQueue(first).messageCount == 25)
+        #expect(try connection.inspectQueue(second).messageCount == 25)
+    }
+
+    @Test func oneUnroutableMessageInAGroupMakesTheGroupAnError() throws {
+        let connection = try TestBroker.connect()
+        let exchange = TestBroker.uniqueName("exchange")
+        try connection.declareExchange(exchange, type: .direct, durable: false)
+        defer { try? connection.deleteExchange(exchange) }
+        let queue = try TestBroker.temporaryQueue(connection)
+        try connection.bindQueue(queue, to: exchange, routingKey: "listened")
+
+        #expect {
+            try connection.publish([
+                AMQPOutgoingMessage(body: [1], exchange: exchange, routingKey: "listened"),
+                AMQPOutgoingMessage(body: [2], exchange: exchange, routingKey: "nobody-listens"),
+                AMQPOutgoingMessage(body: [3], exchange: exchange, routingKey: "listened"),
+            ])
+        } throws: { error in
+            let error = error as? AMQPError
+            return error?.kind == .returned && error?.replyCode == 312
+        }
+
+        // The next group is judged on its own.
+        try connection.publish([AMQPOutgoingMessage(body: [4], exchange: exchange, routingKey: "listened")])
+    }
+
     @Test func declaresQuorumQueuesWithDeadLetterAndDeliveryLimitArguments() throws {
         let connection = try TestBroker.connect()
         let queue = TestBroker.uniqueName("quorum")
