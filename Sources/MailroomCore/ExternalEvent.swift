@@ -72,6 +72,14 @@ public struct JSONObject: @unchecked Sendable {
         }
     }
 
+    /// A required string or number, as text; absent, null or an empty string is missing.
+    public func scalar(_ field: String) throws(MailroomFailure) -> String {
+        guard let text = try optionalScalar(field), !text.isEmpty else {
+            throw .permanent("missing_field", "the field '\(field)' is missing or empty")
+        }
+        return text
+    }
+
     /// One string or a non-empty list of strings (a template's recipients).
     public func stringList(_ field: String) throws(MailroomFailure) -> [String] {
         switch values[field] {

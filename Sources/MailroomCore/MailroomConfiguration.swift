@@ -18,7 +18,8 @@ public struct MailroomConfiguration: Sendable {
     public var eventsExchange: String
     /// `MAILROOM_CONCURRENCY`: consumers per process, each with its own connections. Default 2.
     public var concurrency: Int
-    /// `MAILROOM_PREFETCH`: unacknowledged messages per consumer. Default 10.
+    /// `MAILROOM_PREFETCH`: unacknowledged messages per consumer, and so the most one consumer
+    /// handles as one batch (one confirm wait and one ack for all of them). Default 10.
     public var prefetch: Int
     /// `MAILROOM_RETRY_DELAYS`: one delay queue per value. Default `1s,5s,30s,2m,10m`.
     public var retryDelays: [Duration]
@@ -84,8 +85,10 @@ public struct MailroomConfiguration: Sendable {
         MAILROOM_FROM                  From mailbox (default "Mailroom <mailroom@localhost>")
         MAILROOM_EVENTS_EXCHANGE       topic exchange of external events (default events)
         MAILROOM_USER_CACHE_TTL        how long user info stays fresh (default 30m)
+        MAILROOM_CUSTOMER_CACHE_TTL    how long customer info stays fresh (default 30m); every provider
+                                       in providers.json names its own such variable (ttlVariable)
         MAILROOM_CONCURRENCY           consumers per process (default 2)
-        MAILROOM_PREFETCH              unacknowledged messages per consumer (default 10)
+        MAILROOM_PREFETCH              unacknowledged messages per consumer; also its largest batch (default 10)
         MAILROOM_RETRY_DELAYS          delay queues for transient failures (default 1s,5s,30s,2m,10m)
         MAILROOM_MAX_ATTEMPTS          attempts before a message is parked (default 8)
         MAILROOM_REQUEST_TIMEOUT       wait for a provider before asking again (default 30s)

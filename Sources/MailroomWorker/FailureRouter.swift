@@ -24,6 +24,9 @@ struct FailureRouter: Sendable {
     static func classify(_ error: Error) -> MailroomFailure {
         switch error {
         case let failure as MailroomFailure: return failure
+        case let error as DatabaseError where error.kind == .rejectedValue:
+            // The message carries a value its column cannot hold: no retry changes that.
+            return .permanent("database_rejected_value", error.description)
         case let error as DatabaseError: return .transient("database_\(error.kind)", error.description)
         default: return .transient("unexpected_error", "\(error)")
         }

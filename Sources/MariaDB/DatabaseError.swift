@@ -19,6 +19,10 @@ public struct DatabaseError: Error, Sendable, CustomStringConvertible {
         case lockWaitTimeout
         /// A row value is missing, NULL, or of another type than asked for.
         case decoding
+        /// The server refused a value for its column: too long, out of range, not valid for the
+        /// column's type or character set, or NULL where none is allowed (1406, 1264, 1366, 1292,
+        /// 1300, 1411, 1048, 1263). The same statement with the same values fails again.
+        case rejectedValue
         /// The module was used wrongly (nested transaction, wrong parameter count, closed).
         case usage
         /// Any other server or client error.

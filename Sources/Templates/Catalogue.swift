@@ -20,7 +20,7 @@ public struct Catalogue: Sendable {
         var templates: [String: TemplateDefinition] = [:]
         for name in try templateFolders(in: directory) {
             let template = try TemplateLoader.load(directory: "\(directory)/\(name)", name: name)
-            try template.validate(against: providers, file: "\(directory)/\(name)/manifest.json")
+            try template.validate(against: providers, directory: "\(directory)/\(name)")
             templates[name] = template
         }
         guard !templates.isEmpty else {

@@ -19,6 +19,39 @@ extension MustacheTemplate {
         return names
     }
 
+    /// The variables the template prints whatever the data says: those outside every section
+    /// and inverted section, including those of the partials it includes there (looked up in
+    /// `partials`; a partial missing from it adds nothing). When one of these has no value the
+    /// output has a blank where it stood, so a catalogue requires each to be present. Inside a
+    /// section a name is relative to the section's value and printed only when it is there, so
+    /// it is left out; so are the names of a block's default content, which a parent may replace.
+    public func unconditionalNames(partials: [String: MustacheTemplate]) -> Set<String> {
+        var names: Set<String> = []
+        var visited: Set<String> = []
+        Self.collectUnconditionalNames(in: nodes, partials: partials, visited: &visited, into: &names)
+        return names
+    }
+
+    private static func collectUnconditionalNames(
+        in nodes: [MustacheNode], partials: [String: MustacheTemplate], visited: inout Set<String>,
+        into names: inout Set<String>
+    ) {
+        for node in nodes {
+            switch node {
+            case .text, .lineStart, .section, .block:
+                break
+            case .variable(let name, _):
+                if !name.parts.isEmpty { names.insert(name.text) }
+            case .partial(.fixed(let name), _), .parent(.fixed(let name), _, _):
+                // Visited once: a partial that includes itself is cut off by the renderer's depth limit.
+                guard let partial = partials[name], visited.insert(name).inserted else { continue }
+                collectUnconditionalNames(in: partial.nodes, partials: partials, visited: &visited, into: &names)
+            case .partial(.dynamic, _), .parent(.dynamic, _, _):
+                break
+            }
+        }
+    }
+
     private static func collectNames(in nodes: [MustacheNode], into names: inout Set<String>) {
         for node in nodes {
             switch node {

@@ -18,8 +18,11 @@ public struct TemplateDefinition: Sendable {
     /// Where the recipient's address and display name come from (`provider.column`).
     public var addressField: FieldPath
     public var nameField: FieldPath?
-    /// Every field that must be present before the email may go out.
+    /// Every provider field that must be present before the email may go out.
     public var requiredFields: [FieldPath]
+    /// Fields the trigger event must carry (`event.<field>` in `requires`): an event without
+    /// one of them is refused at ingest with `missing_field`, and nothing is written.
+    public var requiredEventFields: [String]
     public var subject: MustacheTemplate
     public var textBody: MustacheTemplate
     public var htmlBody: MustacheTemplate?
@@ -55,6 +58,9 @@ public struct FieldPath: Sendable, Hashable, CustomStringConvertible {
 }
 
 extension TemplateDefinition {
+    /// The name under which templates read the trigger event's data, as in `event.amount`.
+    public static let eventRoot = "event"
+
     /// Every provider the template needs, with the event field that keys it (nil for the
     /// recipients' provider, which is keyed by each email's recipient).
     public var providersUsed: [String: String?] {

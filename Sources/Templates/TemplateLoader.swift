@@ -27,6 +27,13 @@ enum TemplateLoader {
             throw CatalogueError(file: file, field: "reference", problem: "'\(column)' is not a plain SQL name")
         }
 
+        let requires = try manifest.stringList("requires")
+        let eventPrefix = TemplateDefinition.eventRoot + "."
+        let requiredEventFields = requires.filter { $0.hasPrefix(eventPrefix) }.map { String($0.dropFirst(eventPrefix.count)) }
+        for field in requiredEventFields where field.isEmpty || field.contains(".") {
+            throw CatalogueError(file: file, field: "requires", problem: "'event.\(field)' is not of the form event.field")
+        }
+
         return TemplateDefinition(
             name: name,
             trigger: try manifest.string("trigger"),
@@ -37,9 +44,10 @@ enum TemplateLoader {
             stores: stores,
             addressField: try fieldPath(to.string("address"), file: file, field: "to.address"),
             nameField: try to.optionalString("name").map { try fieldPath($0, file: file, field: "to.name") },
-            requiredFields: try manifest.stringList("requires").map {
+            requiredFields: try requires.filter { !$0.hasPrefix(eventPrefix) }.map {
                 try fieldPath($0, file: file, field: "requires")
             },
+            requiredEventFields: requiredEventFields,
             subject: try requiredPart(directory, "subject.mustache"),
             textBody: try requiredPart(directory, "text.mustache"),
             htmlBody: try part(directory, "html.mustache", required: false),

@@ -13,7 +13,10 @@ let usage = """
 
       --silent-for  ignore requests for this long after start (to play a silent service)
 
-    Environment: MAILROOM_AMQP_URL, MAILROOM_EVENTS_EXCHANGE, MAILROOM_LOG_LEVEL (see mailroomctl --help).
+    Environment:
+      MAILROOM_AMQP_URL         broker, amqp:// or amqps:// (default amqp://guest:guest@127.0.0.1:5672/%2F)
+      MAILROOM_EVENTS_EXCHANGE  topic exchange of external events (default events)
+      MAILROOM_LOG_LEVEL        debug, info, warning or error (default info)
     """
 
 if CommandLine.arguments.contains("--help") || CommandLine.arguments.contains("-h") {

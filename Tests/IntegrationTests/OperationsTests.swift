@@ -311,6 +311,10 @@ import Testing
         #expect(status == 2)
         #expect(output.contains("port \(port)"), "\(output)")
         #expect(output.contains("MAILROOM_HTTP_PORT"), "\(output)")
+        // libmicrohttpd's own complaint too is a JSON line, like every other.
+        for line in output.split(separator: "\n") where !line.isEmpty {
+            #expect((try? JSONSerialization.jsonObject(with: Data(line.utf8))) is [String: Any], "\(line)")
+        }
     }
 
     private func promtool(_ arguments: [String], input: String? = nil) throws -> (status: Int32, output: String) {

@@ -21,7 +21,20 @@ struct PoisonMessageTests {
             ("poison-types", "authAccessTokenCreated", #"{"userId": 1001, "accessToken": "1"}"#, "wrong_type"),
             ("poison-token", "authAccessTokenCreated", #"{"userId": "u-1001", "accessToken": {"a": 1}}"#, "wrong_type"),
             ("poison-missing", "authAccessTokenCreated", #"{"accessToken": "123456"}"#, "missing_field"),
+            // The template prints the token: without one the email would say "your code is ."
+            ("poison-no-token", "authAccessTokenCreated", #"{"userId": "u-1001"}"#, "missing_field"),
+            ("poison-empty-token", "authAccessTokenCreated", #"{"userId": "u-1001", "accessToken": ""}"#, "missing_field"),
+            // Longer than user_id's column: the database refuses it, and would every time.
+            (
+                "poison-long-id", "authAccessTokenCreated",
+                #"{"userId": "\#(String(repeating: "u", count: 300))", "accessToken": "1"}"#, "database_rejected_value"
+            ),
             ("poison-unknown", "mistakenEvent", #"{"userId": "u-1001"}"#, "unknown_event"),
+            // An answer nobody asked for (no correlation_id) must not replace the user's address.
+            (
+                "poison-unsolicited", "userFetchInfoResponse",
+                #"{"userId": "u-1001", "name": "Mallory", "email": "mallory@example.net"}"#, "unsolicited_answer"
+            ),
             ("poison-huge", "authAccessTokenCreated", huge, "body_too_large"),
             (nil, "authAccessTokenCreated", #"{"userId": "u-1001", "accessToken": "1"}"#, "missing_message_id"),
         ]
@@ -50,6 +63,7 @@ struct PoisonMessageTests {
 
         let mail = try ParsedMail(file: try #require(sandbox.receivedMail().first))
         #expect(mail.text.contains("246810"))
+        #expect(mail.toAddress != "mallory@example.net" && mail.envelopeRecipients == [mail.toAddress])
         let database = try sandbox.database()
         #expect(try sandbox.count(database, "reference_info") == 1, "poison wrote nothing")
         #expect(try sandbox.count(database, "email_info") == 1)

@@ -68,6 +68,46 @@ struct CatalogueTests {
         #expect(error?.description.contains("line 2") == true, "\(String(describing: error))")
     }
 
+    /// A value printed outside any section must be required, or a missing one goes out blank.
+    @Test(arguments: [
+        ("text.mustache", "Your code is {{event.code}}.", "event.code", "requires does not list it"),
+        ("subject.mustache", "Hello {{user.nickname}}", "user.nickname", "requires does not list it"),
+        ("text.mustache", "Hello {{usr.name}}", "usr.name", "no template data holds"),
+        ("partials/signature.mustache", "Yours, {{event.signer}}", "event.signer", "requires does not list it"),
+    ])
+    func aPrintedValueThatMayBeMissingIsRefused(file: String, content: String, name: String, problem: String)
+        throws
+    {
+        let directory = try copyOfCatalogue()
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let folder = "\(directory)/auth-access-token"
+        try FileManager.default.createDirectory(atPath: "\(folder)/partials", withIntermediateDirectories: true)
+        try "Hello {{user.name}}, your code is {{event.accessToken}}.\n{{> signature}}\n".write(
+            toFile: "\(folder)/text.mustache", atomically: true, encoding: .utf8)
+        try "Mailroom".write(toFile: "\(folder)/partials/signature.mustache", atomically: true, encoding: .utf8)
+        try content.write(toFile: "\(folder)/\(file)", atomically: true, encoding: .utf8)
+
+        let error = #expect(throws: CatalogueError.self) { try Catalogue.load(directory: directory) }
+        let partOfTheEmail = file.hasPrefix("partials/") ? "text.mustache" : file
+        #expect(error?.file.hasSuffix("auth-access-token/\(partOfTheEmail)") == true, "\(String(describing: error))")
+        #expect(error?.field == name)
+        #expect(error?.description.contains(problem) == true, "\(String(describing: error))")
+    }
+
+    @Test func aValuePrintedInsideItsOwnSectionOrRequiredIsAccepted() throws {
+        let directory = try copyOfCatalogue()
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        try """
+            Hello {{user.name}}, your code is {{event.accessToken}}.
+            {{#event.note}}Note: {{event.note}}{{/event.note}}{{^event.note}}No note.{{/event.note}}
+            Reference {{reference.id}}, email {{email.id}}.
+            """.write(toFile: "\(directory)/auth-access-token/text.mustache", atomically: true, encoding: .utf8)
+
+        let catalogue = try Catalogue.load(directory: directory)
+
+        #expect(catalogue.templates["auth-access-token"]?.requiredEventFields == ["accessToken"])
+    }
+
     @Test func aThirdTemplateIsOnlyFiles() throws {
         let directory = try copyOfCatalogue()
         defer { try? FileManager.default.removeItem(atPath: directory) }

@@ -7,6 +7,7 @@ import Testing
         (UInt32(1062), DatabaseError.Kind.duplicateKey), (1213, .deadlock), (1205, .lockWaitTimeout),
         (2006, .connectionLost), (2013, .connectionLost), (2055, .connectionLost), (1927, .connectionLost),
         (1053, .connectionLost), (2002, .connectionFailed), (2003, .connectionFailed), (1040, .connectionFailed),
+        (1406, .rejectedValue), (1264, .rejectedValue), (1366, .rejectedValue), (1048, .rejectedValue),
         (1064, .other), (1146, .other),
     ])
     func classifiesByCode(code: UInt32, kind: DatabaseError.Kind) {

@@ -67,6 +67,23 @@ import Testing
         #expect(try connection.query("SELECT 1 AS one").count == 1)
     }
 
+    @Test func aValueTooLongForItsColumnIsARejectedValue() throws {
+        let scratch = try ScratchDatabase("too_long")
+        defer { scratch.drop() }
+        let connection = try scratch.connect()
+        try connection.execute("CREATE TABLE users (user_id VARCHAR(8) NOT NULL)")
+
+        let tooLong = databaseError {
+            try connection.execute("INSERT INTO users VALUES (?)", [.string(String(repeating: "u", count: 300))])
+        }
+        let null = databaseError { try connection.execute("INSERT INTO users VALUES (?)", [.null]) }
+
+        #expect(tooLong?.kind == .rejectedValue)
+        #expect(tooLong?.code == 1406)
+        #expect(null?.kind == .rejectedValue)
+        #expect(null?.code == 1048)
+    }
+
     /// Two connections lock two rows in opposite order from two threads; InnoDB picks one
     /// as the victim, which sees `.deadlock`, and the other commits.
     @Test func aDeadlockBetweenTwoConnectionsIsClassified() throws {

@@ -47,8 +47,7 @@ public enum Engine {
     /// Provider → the columns this template needs from it.
     static func requiredColumns(of template: TemplateDefinition) -> [String: Set<String>] {
         var result: [String: Set<String>] = [:]
-        let fields = template.requiredFields + [template.addressField] + (template.nameField.map { [$0] } ?? [])
-        for field in fields { result[field.provider, default: []].insert(field.column) }
+        for field in template.neededFields { result[field.provider, default: []].insert(field.column) }
         return result
     }
 

@@ -42,6 +42,7 @@ public final class IngestHandler: MessageHandler {
     ) throws -> OutboundMessage {
         // Read everything from the event before writing, so bad input writes nothing.
         let recipients = try event.data.stringList(template.recipientsField)
+        for field in template.requiredEventFields { _ = try event.data.scalar(field) }
         var columns: [String: String?] = [:]
         for (column, field) in template.referenceColumns { columns[column] = try event.data.optionalScalar(field) }
         let stored = try template.stores.map { rule in
@@ -83,8 +84,21 @@ public final class IngestHandler: MessageHandler {
         var values: [String: String?] = [:]
         for (field, column) in provider.responseFields { values[column] = try event.data.optionalScalar(field) }
 
-        let waiting = try database.transaction {
-            try ProviderStore(database: database).storeAnswer(values, error: error, key: key, provider: provider)
+        // Only an answer to a request this service made may change cached data: anything else
+        // could replace a user's address with another one.
+        guard let correlationID = event.correlationID, !correlationID.isEmpty else {
+            throw MailroomFailure.permanent(
+                "unsolicited_answer", "a \(event.name) without a correlation_id answers no request of ours")
+        }
+        let waiting = try database.transaction { () throws -> [Int64] in
+            let store = ProviderStore(database: database)
+            guard try store.hasRequest(provider: provider.name, key: key, correlationID: correlationID) else {
+                throw MailroomFailure.permanent(
+                    "unsolicited_answer",
+                    "no request to \(provider.name) for key '\(key)' has the correlation_id '\(correlationID)' "
+                        + "(unknown, or a late answer to a request asked again since)")
+            }
+            return try store.storeAnswer(values, error: error, key: key, provider: provider)
         }
 
         logger.info(

@@ -103,6 +103,14 @@ struct ProviderStore {
         try database.execute("DELETE FROM reference_wait WHERE reference_id = ?", [.int(referenceID)])
     }
 
+    /// Whether the latest request for this key carries this correlation id (answered or not).
+    func hasRequest(provider: String, key: String, correlationID: String) throws -> Bool {
+        try !database.query(
+            "SELECT 1 AS found FROM provider_request WHERE provider = ? AND entity_key = ? AND correlation_id = ?",
+            [.string(provider), .string(key), .string(correlationID)]
+        ).isEmpty
+    }
+
     /// Stores a provider's answer and closes its request; returns the references waiting for it.
     func storeAnswer(
         _ values: [String: String?], error: String?, key: String, provider: ProviderDefinition

@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 
 /// Runs a command and returns its standard output; throws when it exits non-zero.
 @discardableResult
@@ -48,20 +49,28 @@ func eventually(timeout: Duration = .seconds(60), _ condition: () throws -> Bool
 let packageRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
     .deletingLastPathComponent().deletingLastPathComponent().path
 
-/// A TCP port that was free a moment ago.
+/// A TCP port that was free a moment ago, for a worker's HTTP endpoint. Taken below the
+/// kernel's ephemeral range (32768 and up), where the many client connections of a parallel
+/// run take their local ports: a port picked there could be gone before the worker binds it.
+/// Handed out in turn from a random start, so no two tests of one run get the same one.
 func freePort() -> Int {
+    while true {
+        let port = nextCandidatePort.add(1, ordering: .relaxed).newValue
+        if portIsFree(20_000 + port % 12_000) { return 20_000 + port % 12_000 }
+    }
+}
+
+private let nextCandidatePort = Atomic<Int>(Int.random(in: 0..<12_000))
+
+private func portIsFree(_ port: Int) -> Bool {
     let socketFD = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
     defer { close(socketFD) }
     var address = sockaddr_in()
     address.sin_family = sa_family_t(AF_INET)
-    address.sin_addr.s_addr = inet_addr("127.0.0.1")
-    address.sin_port = 0
-    var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-    _ = withUnsafePointer(to: &address) {
+    address.sin_addr.s_addr = INADDR_ANY
+    address.sin_port = UInt16(port).bigEndian
+    let length = socklen_t(MemoryLayout<sockaddr_in>.size)
+    return withUnsafePointer(to: &address) {
         $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(socketFD, $0, length) }
-    }
-    _ = withUnsafeMutablePointer(to: &address) {
-        $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(socketFD, $0, &length) }
-    }
-    return Int(UInt16(bigEndian: address.sin_port))
+    } == 0
 }
