@@ -48,9 +48,8 @@ extension TemplateDefinition {
         let guaranteed = Set(neededFields.map(\.description))
             .union(requiredEventFields.map { "\(Self.eventRoot).\($0)" })
             .union(Self.alwaysPresentNames)
-        let parts = [("subject.mustache", subject), ("text.mustache", textBody)] + [htmlBody].compactMap { $0 }.map {
-            ("html.mustache", $0)
-        }
+        var parts = [("subject.mustache", subject), ("text.mustache", textBody)]
+        if let htmlBody { parts.append(("html.mustache", htmlBody)) }
 
         for (part, template) in parts {
             for name in template.unconditionalNames(partials: partials).sorted() {

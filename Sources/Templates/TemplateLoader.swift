@@ -29,9 +29,12 @@ enum TemplateLoader {
 
         let requires = try manifest.stringList("requires")
         let eventPrefix = TemplateDefinition.eventRoot + "."
-        let requiredEventFields = requires.filter { $0.hasPrefix(eventPrefix) }.map { String($0.dropFirst(eventPrefix.count)) }
+        let requiredEventFields = requires.filter { $0.hasPrefix(eventPrefix) }.map {
+            String($0.dropFirst(eventPrefix.count))
+        }
         for field in requiredEventFields where field.isEmpty || field.contains(".") {
-            throw CatalogueError(file: file, field: "requires", problem: "'event.\(field)' is not of the form event.field")
+            throw CatalogueError(
+                file: file, field: "requires", problem: "'event.\(field)' is not of the form event.field")
         }
 
         return TemplateDefinition(

@@ -23,7 +23,10 @@ struct PoisonMessageTests {
             ("poison-missing", "authAccessTokenCreated", #"{"accessToken": "123456"}"#, "missing_field"),
             // The template prints the token: without one the email would say "your code is ."
             ("poison-no-token", "authAccessTokenCreated", #"{"userId": "u-1001"}"#, "missing_field"),
-            ("poison-empty-token", "authAccessTokenCreated", #"{"userId": "u-1001", "accessToken": ""}"#, "missing_field"),
+            (
+                "poison-empty-token", "authAccessTokenCreated", #"{"userId": "u-1001", "accessToken": ""}"#,
+                "missing_field"
+            ),
             // Longer than user_id's column: the database refuses it, and would every time.
             (
                 "poison-long-id", "authAccessTokenCreated",

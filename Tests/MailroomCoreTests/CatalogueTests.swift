@@ -98,10 +98,10 @@ struct CatalogueTests {
         let directory = try copyOfCatalogue()
         defer { try? FileManager.default.removeItem(atPath: directory) }
         try """
-            Hello {{user.name}}, your code is {{event.accessToken}}.
-            {{#event.note}}Note: {{event.note}}{{/event.note}}{{^event.note}}No note.{{/event.note}}
-            Reference {{reference.id}}, email {{email.id}}.
-            """.write(toFile: "\(directory)/auth-access-token/text.mustache", atomically: true, encoding: .utf8)
+        Hello {{user.name}}, your code is {{event.accessToken}}.
+        {{#event.note}}Note: {{event.note}}{{/event.note}}{{^event.note}}No note.{{/event.note}}
+        Reference {{reference.id}}, email {{email.id}}.
+        """.write(toFile: "\(directory)/auth-access-token/text.mustache", atomically: true, encoding: .utf8)
 
         let catalogue = try Catalogue.load(directory: directory)
 
