@@ -1,10 +1,8 @@
 #ifndef MAILROOM_CMICROHTTPD_SHIM_H
 #define MAILROOM_CMICROHTTPD_SHIM_H
 
-#ifndef _GNU_SOURCE
-#define _GNU_SOURCE
-#endif
-#include <errno.h>
+// No _GNU_SOURCE here: it changes glibc's fd_set, which must match the one Swift's Glibc
+// module already holds, or the module does not build.
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stdint.h>
@@ -42,6 +40,8 @@ static inline void mailroom_mhd_log_json(void *context, const char *format, va_l
         strftime(now, sizeof now, "%Y-%m-%dT%H:%M:%SZ", &utc);
     }
 #ifdef __GLIBC__
+    // glibc's name of the running program; declared here since errno.h needs _GNU_SOURCE for it.
+    extern char *program_invocation_short_name;
     const char *worker = program_invocation_short_name;
 #else
     const char *worker = getprogname();

@@ -39,6 +39,9 @@ public struct MailroomConfiguration: Sendable {
     public var httpPort: Int?
     /// `MAILROOM_LOG_LEVEL`: debug, info, warning or error. Default info.
     public var logLevel: LogLevel
+    /// `MAILROOM_FAULT_KILL_ON_MESSAGE_ID`, for fault-injection tests only: a worker kills itself
+    /// when it receives a message with this message_id. Default none.
+    public var faultKillOnMessageID: String?
 
     public init(environment: Environment = Environment()) throws(ConfigurationError) {
         amqpURL = try environment.string("MAILROOM_AMQP_URL", default: "amqp://guest:guest@127.0.0.1:5672/%2F")
@@ -72,6 +75,7 @@ public struct MailroomConfiguration: Sendable {
                 variable: "MAILROOM_LOG_LEVEL", problem: "'\(level)' is not debug, info, warning or error")
         }
         logLevel = parsed
+        faultKillOnMessageID = try environment.string("MAILROOM_FAULT_KILL_ON_MESSAGE_ID")
     }
 
     /// The environment variables and their defaults, for `--help` and the README.
@@ -99,6 +103,7 @@ public struct MailroomConfiguration: Sendable {
         MAILROOM_HTTP_PORT             health and metrics port, 0 = off (default: ingest 9101, engine 9102,
                                        sender 9103, sweeper with --every 9104)
         MAILROOM_LOG_LEVEL             debug, info, warning, error (default info)
+        MAILROOM_FAULT_KILL_ON_MESSAGE_ID  tests only: the worker kills itself on this message_id (default none)
         Any secret may come from a file: set NAME_FILE to its path instead of NAME.
         """
 }

@@ -19,6 +19,11 @@ final class Consumer: @unchecked Sendable {
         var pollInterval: Duration
         var failures: FailureRouter
         var metrics: WorkerMetrics
+        /// Shared by the process's consumers; see `drainSuspects`.
+        var suspects: SuspectGate
+        /// For fault-injection tests only: the worker kills itself (SIGKILL) when it receives a
+        /// message with this message_id. `MAILROOM_FAULT_KILL_ON_MESSAGE_ID`; default none.
+        var killOnMessageID: String?
     }
 
     private let settings: Settings
@@ -51,8 +56,10 @@ final class Consumer: @unchecked Sendable {
 
                 try settings.topology.declare(on: connection)
                 try connection.setPrefetch(UInt16(settings.prefetch))
-                let tag = try connection.consume(queue: settings.queue.rawValue)
                 readiness.set(consumer: settings.index, ready: databaseWatch.isReachable)
+                try drainSuspects(from: connection, handler: handler)
+                guard !stop.isSet else { return }
+                let tag = try connection.consume(queue: settings.queue.rawValue)
                 backoff = .milliseconds(500)
 
                 try consume(from: connection, handler: handler)
@@ -88,14 +95,46 @@ final class Consumer: @unchecked Sendable {
         }
     }
 
+    /// Before consuming, takes the messages the broker handed back (`redelivered`) one at a
+    /// time with basic.get, one consumer of the process at a time (`SuspectGate`), until a
+    /// message comes that was never delivered before or the queue is empty. One of them may be
+    /// what killed this worker's previous run: taken this way, it is the only message this
+    /// process holds when it kills the worker again, so only it nears the delivery limit and
+    /// ends parked, while the others are handled and acknowledged in between.
+    private func drainSuspects(from connection: AMQPConnection, handler: MessageHandler) throws {
+        while !stop.isSet {
+            let drained = try settings.suspects.withGate(keeping: connection, stop: stop) { () throws -> Bool in
+                guard let delivery = try connection.get(queue: settings.queue.rawValue) else { return true }
+                try process([delivery], on: connection, handler: handler)
+                return !delivery.redelivered
+            }
+            if drained ?? true { return }
+        }
+    }
+
     private func consume(from connection: AMQPConnection, handler: MessageHandler) throws {
+        var handedBack: AMQPDelivery?
         while !stop.isSet {
             databaseChanged(databaseWatch.checkIfDue(handler))
-            guard let first = try connection.nextDelivery(timeout: settings.pollInterval) else { continue }
+            let first: AMQPDelivery
+            if let delivery = handedBack {
+                (first, handedBack) = (delivery, nil)
+            } else {
+                guard let delivery = try connection.nextDelivery(timeout: settings.pollInterval) else { continue }
+                first = delivery
+            }
 
-            // Whatever else the broker already sent (at most the prefetch) joins this batch.
+            // Whatever else the broker already sent (at most the prefetch) joins this batch, but
+            // a message handed back after a crash elsewhere goes alone, after the ones before it
+            // are acknowledged: it may be the one that crashed that worker.
             var batch = [first]
-            while batch.count < settings.prefetch, let next = try connection.nextDelivery(timeout: .zero) {
+            while !first.redelivered, batch.count < settings.prefetch,
+                let next = try connection.nextDelivery(timeout: .zero)
+            {
+                if next.redelivered {
+                    handedBack = next
+                    break
+                }
                 batch.append(next)
             }
             try process(batch, on: connection, handler: handler)
@@ -157,6 +196,10 @@ final class Consumer: @unchecked Sendable {
     {
         let message = InboundMessage(delivery)
         let log = logger.with(message.logFields(queue: settings.queue))
+        if let poison = settings.killOnMessageID, message.messageID == poison {
+            log.error("killing this worker on purpose (MAILROOM_FAULT_KILL_ON_MESSAGE_ID)")
+            kill(getpid(), SIGKILL)
+        }
 
         var retriesInPlace = 0
         while true {

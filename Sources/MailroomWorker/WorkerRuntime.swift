@@ -93,6 +93,7 @@ public struct WorkerRuntime {
             return 2
         }
 
+        let suspects = SuspectGate()
         let group = DispatchGroup()
         for index in 0..<configuration.concurrency {
             var connectionSettings = amqp
@@ -100,7 +101,7 @@ public struct WorkerRuntime {
             let settings = Consumer.Settings(
                 index: index, queue: queue, amqp: connectionSettings, topology: topology,
                 prefetch: configuration.prefetch, pollInterval: configuration.pollInterval, failures: failures,
-                metrics: context.metrics)
+                metrics: context.metrics, suspects: suspects, killOnMessageID: configuration.faultKillOnMessageID)
             let consumer = Consumer(
                 settings: settings, stop: stop, readiness: readiness,
                 logger: context.logger.with([LogKey.consumer: String(index)])

@@ -118,6 +118,12 @@ final class Sandbox {
         return process.terminationStatus
     }
 
+    /// Drops a process that already ended (killed, or exited on its own), so that its label
+    /// can be started again.
+    func forget(_ label: String) {
+        processes.removeValue(forKey: label)
+    }
+
     func log(_ label: String) -> String {
         (try? String(contentsOfFile: "\(logDirectory)/\(label).log", encoding: .utf8)) ?? ""
     }

@@ -1,0 +1,60 @@
+import AMQP
+import Foundation
+import MailroomCore
+import MailroomWorker
+import Testing
+
+/// C-B3: an event that kills its worker on every delivery, with nine good events behind it.
+/// The broker parks it after the delivery limit (quorum queue `x-delivery-limit`); the nine are
+/// sent once each; the worker, restarted after each crash as a service manager would, is not
+/// caught in a crash loop.
+struct PoisonCrashTests {
+    @Test func aMessageThatKillsItsWorkerEveryTimeIsParkedAndTheOnesBehindItAreSentOnce() throws {
+        let sandbox = try Sandbox("poison_crash")
+        defer { sandbox.tearDown() }
+        let (fixture, users) = try sandbox.writeUserFixture(count: 9)
+        let settings = [
+            "MAILROOM_FAULT_KILL_ON_MESSAGE_ID": "poison-crash", "MAILROOM_DELIVERY_LIMIT": "3",
+            "MAILROOM_CONCURRENCY": "2", "MAILROOM_PREFETCH": "10",
+        ]
+        let broker = try sandbox.startMailroom(
+            environment: settings, workers: ["mailroom-engine", "mailroom-sender"], fixtures: fixture)
+
+        // All ten wait in the queue before ingest starts, so its first batch holds them together.
+        try broker.publishEvent(
+            "authAccessTokenCreated", ["userId": users[0], "accessToken": "999999"], id: "poison-crash")
+        try sandbox.publishTokens(for: users, on: broker)
+        try sandbox.startMailroom("mailroom-ingest", environment: settings)
+
+        // A service manager's part: start the worker again whenever it died.
+        var crashes = 0
+        let parked = try eventually(timeout: .seconds(120)) {
+            if sandbox.processes["mailroom-ingest"]?.isRunning == false {
+                crashes += 1
+                sandbox.forget("mailroom-ingest")
+                try sandbox.startMailroom("mailroom-ingest", environment: settings)
+            }
+            return try sandbox.parkedCount(.ingest) == 1
+        }
+        #expect(parked, "the poison event was not parked:\n\(sandbox.log("mailroom-ingest").suffix(3000))")
+        #expect(eventually(timeout: .seconds(60)) { sandbox.receivedMessageIDs().count == users.count })
+        Thread.sleep(forTimeInterval: 2)
+
+        let poison = try #require(try sandbox.parked(.ingest).first)
+        #expect(poison.id == "poison-crash")
+        #expect(poison.reason == "delivery_limit", "parked by the broker: \(poison.reason)")
+        #expect(crashes == 4, "one crash per delivery: the first and the three the limit allows")
+        #expect(sandbox.receivedMessageIDs().values.allSatisfy { $0 == 1 }, "each good event sent once")
+        #expect(sandbox.receivedMessageIDs().count == users.count)
+        #expect(sandbox.processes["mailroom-ingest"]?.isRunning == true, "the restarted worker stays up")
+    }
+}
+
+extension Sandbox {
+    /// How many messages wait in a parking queue, without taking them.
+    func parkedCount(_ queue: WorkQueue) throws -> UInt32 {
+        let connection = try broker()
+        defer { connection.close() }
+        return try connection.inspectQueue(queue.parkingQueue).messageCount
+    }
+}
