@@ -65,10 +65,10 @@ import Testing
         defer { sandbox.tearDown() }
         let database = try sandbox.database()
         let fresh = try insertEmails(1, status: "ready", untouchedFor: "1 SECOND", database)
-        let untried = try insertEmails(1, status: "ready", untouchedFor: "10 SECOND", database)
-        let retrying = try insertEmails(1, status: "ready", untouchedFor: "10 SECOND", database)
+        let untried = try insertEmails(1, status: "ready", untouchedFor: "100 SECOND", database)
+        let retrying = try insertEmails(1, status: "ready", untouchedFor: "100 SECOND", database)
         try database.execute("UPDATE email_info SET attempts = 1 WHERE id = ?", [.int(retrying[0].email)])
-        let leased = try insertEmails(1, status: "sending", untouchedFor: "10 SECOND", database)
+        let leased = try insertEmails(1, status: "sending", untouchedFor: "100 SECOND", database)
         try database.execute(
             "UPDATE email_info SET lease_until = UTC_TIMESTAMP(6) + INTERVAL 1 MINUTE WHERE id = ?",
             [.int(leased[0].email)])
@@ -76,14 +76,17 @@ import Testing
         try database.execute(
             "UPDATE email_info SET lease_until = UTC_TIMESTAMP(6) - INTERVAL 1 SECOND WHERE id = ?",
             [.int(expired[0].email)])
-        let waiting = try insertEmails(1, status: "pending", untouchedFor: "10 SECOND", database)
-        let asked = try insertEmails(1, status: "pending", untouchedFor: "4 SECOND", database)
-        try wait(asked[0].reference, requestedSecondsAgo: 10, database)
-        let askedRecently = try insertEmails(1, status: "pending", untouchedFor: "4 SECOND", database)
+        let waiting = try insertEmails(1, status: "pending", untouchedFor: "100 SECOND", database)
+        let asked = try insertEmails(1, status: "pending", untouchedFor: "40 SECOND", database)
+        try wait(asked[0].reference, requestedSecondsAgo: 100, database)
+        let askedRecently = try insertEmails(1, status: "pending", untouchedFor: "40 SECOND", database)
         try wait(askedRecently[0].reference, requestedSecondsAgo: 1, database)
 
+        // Thresholds of tens of seconds against ages of 1, 40 and 100 s: a slow machine between the
+        // inserts and the pass changes nothing.
         let sweeper = Sweeper(
-            settings: Sweeper.Settings(stuckAfter: .seconds(5), requestTimeout: .seconds(3), retryGrace: .seconds(30)))
+            settings: Sweeper.Settings(
+                stuckAfter: .seconds(50), requestTimeout: .seconds(30), retryGrace: .seconds(300)))
         let (jobs, report) = try sweeper.sweep(database)
 
         #expect(report.sendJobs == 2 && report.engineJobs == 2)
@@ -110,7 +113,13 @@ import Testing
         try broker.publishEvent("authAccessTokenCreated", ["userId": "u-1001", "accessToken": "111111"], id: "old-1")
         try broker.publishEvent("authAccessTokenCreated", ["userId": "u-1003", "accessToken": "333333"], id: "old-3")
         #expect(eventually(timeout: .seconds(20)) { sandbox.receivedMail().count == 2 })
-        Thread.sleep(forTimeInterval: 3.5)
+        // Two hours old, against a retention of one: no race with the clock on a busy machine.
+        try database.execute(
+            """
+            UPDATE reference_info r JOIN email_info e ON e.reference_id = r.id
+            SET r.created_at = r.created_at - INTERVAL 2 HOUR, e.updated_at = e.updated_at - INTERVAL 2 HOUR
+            WHERE r.event_id IN ('old-1', 'old-3')
+            """)
         try broker.publishEvent("authAccessTokenCreated", ["userId": "u-1002", "accessToken": "222222"], id: "new-2")
         #expect(eventually(timeout: .seconds(20)) { sandbox.receivedMail().count == 3 })
         sandbox.stop("mailroom-sender")
@@ -121,7 +130,7 @@ import Testing
             })
 
         try shell(
-            Sandbox.binDirectory + "/mailroom-sweeper", ["--retention", "3s", "--stuck-after", "1h"],
+            Sandbox.binDirectory + "/mailroom-sweeper", ["--retention", "1h", "--stuck-after", "1h"],
             environment: sandbox.environment())
 
         #expect(try payload(of: "old-1", database) == nil)
