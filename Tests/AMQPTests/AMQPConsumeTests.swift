@@ -113,6 +113,32 @@ import Testing
         #expect(try connection.inspectQueue(queue).messageCount == 0)
     }
 
+    /// An ack the broker does not know (here the same delivery acknowledged twice) makes it
+    /// close the channel with 406 PRECONDITION_FAILED. The ack itself has no reply, so the next
+    /// call reports it; after that the connection works on a fresh channel.
+    @Test func anAckWithAnUnknownDeliveryTagClosesTheChannelAndTheConnectionGoesOn() throws {
+        let connection = try TestBroker.connect()
+        let queue = try TestBroker.temporaryQueue(connection)
+        try connection.publish([1], exchange: "", routingKey: queue)
+        let delivery = try #require(try connection.nextDeliveryFromGet(queue: queue))
+        try connection.ack(delivery)
+        try connection.ack(delivery)
+
+        #expect {
+            try connection.publish([2], exchange: "", routingKey: queue)
+        } throws: { error in
+            let error = error as? AMQPError
+            return error?.kind == .channelClosed && error?.replyCode == 406 && error?.requiresReconnect == false
+        }
+
+        #expect(connection.isOpen)
+        try connection.publish([3], exchange: "", routingKey: queue)
+        let next = try #require(try connection.nextDeliveryFromGet(queue: queue))
+        #expect(next.body == [3], "the acknowledged message did not come back; the refused publish never arrived")
+        try connection.ack(next)
+        #expect(try connection.inspectQueue(queue).messageCount == 0)
+    }
+
     @Test func deliveriesArrivingDuringAPublishAreKeptForNextDelivery() throws {
         let connection = try TestBroker.connect()
         let queue = try TestBroker.temporaryQueue(connection)

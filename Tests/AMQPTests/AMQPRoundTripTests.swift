@@ -95,8 +95,9 @@ import Testing
 
 extension AMQPConnection {
     /// basic.get, retried briefly: a confirmed message is in the queue, but give the broker a moment.
+    /// Up to 5 s: dead-lettering on a busy broker can take a while.
     func nextDeliveryFromGet(queue: String) throws -> AMQPDelivery? {
-        for _ in 0..<20 {
+        for _ in 0..<100 {
             if let delivery = try get(queue: queue) {
                 return delivery
             }
