@@ -19,8 +19,13 @@ import Testing
         let sandbox = try Sandbox("slow_smtp", sinkArguments: Self.sinkArguments)
         defer { sandbox.tearDown() }
         let broker = try sandbox.startMailroom(environment: Self.settings(sandbox))
-        let connections = try sandbox.brokerConnections(of: "mailroom-sender")
-        #expect(connections.count == 2)
+        // One connection per consumer (MAILROOM_CONCURRENCY 2), once both have connected.
+        var connections: [Sandbox.BrokerConnection] = []
+        let connected = try eventually(timeout: .seconds(20)) {
+            connections = try sandbox.brokerConnections(of: "mailroom-sender")
+            return connections.count == 2
+        }
+        #expect(connected, "\(connections)")
 
         try broker.publishEvent("authAccessTokenCreated", ["userId": "u-1001", "accessToken": "451451"], id: "slow-1")
         #expect(eventually(timeout: .seconds(90)) { sandbox.receivedMail().count == 1 })
