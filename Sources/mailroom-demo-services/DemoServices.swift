@@ -14,6 +14,8 @@ final class DemoServices {
     private let services: [String: Service]
     private let queue: String
     private let silentUntil: Date
+    /// Requests still to ignore (`--ignore-first`), whatever the clock says.
+    private var requestsToIgnore: Int
     private let configuration: MailroomConfiguration
     private let logger: Logger
 
@@ -28,6 +30,7 @@ final class DemoServices {
         logger = Logger(worker: "mailroom-demo-services", level: configuration.logLevel)
         queue = options["queue"] ?? "demo.services"
         silentUntil = Date().addingTimeInterval(Double(options["silent-for"] ?? "0") ?? 0)
+        requestsToIgnore = Int(options["ignore-first"] ?? "0") ?? 0
         services = try Self.load(options["fixtures"] ?? "Deploy/demo/services.json")
     }
 
@@ -78,7 +81,9 @@ final class DemoServices {
 
         while !stop.isSet {
             guard let delivery = try connection.nextDelivery(timeout: .seconds(1)) else { continue }
-            if Date() >= silentUntil, let answer = answer(delivery) {
+            if requestsToIgnore > 0 {
+                requestsToIgnore -= 1
+            } else if Date() >= silentUntil, let answer = answer(delivery) {
                 try connection.publish(
                     answer.body, exchange: configuration.eventsExchange, routingKey: answer.event,
                     properties: AMQPProperties(

@@ -9,9 +9,10 @@ let usage = """
     is answered with {"error": "not_found"}.
 
     Usage: mailroom-demo-services [--fixtures Deploy/demo/services.json] [--queue demo.services]
-                                  [--silent-for SECONDS]
+                                  [--silent-for SECONDS] [--ignore-first N]
 
-      --silent-for  ignore requests for this long after start (to play a silent service)
+      --silent-for    ignore requests for this long after start (to play a silent service)
+      --ignore-first  ignore the first N requests, then answer (a service silent for a while)
 
     Environment:
       MAILROOM_AMQP_URL         broker, amqp:// or amqps:// (default amqp://guest:guest@127.0.0.1:5672/%2F)

@@ -107,11 +107,15 @@ extension Sandbox {
 }
 
 extension Sandbox {
-    /// Restarts the demo user service so that it ignores every request for `seconds` from now.
-    func restartServices(silentFor seconds: Int, fixtures: String = "Deploy/demo/services.json") throws {
+    /// Restarts the demo user service so that it ignores every request for `seconds` from now,
+    /// and the first `requests` requests whenever they come.
+    func restartServices(
+        silentFor seconds: Int = 0, ignoringFirst requests: Int = 0, fixtures: String = "Deploy/demo/services.json"
+    ) throws {
         stop("mailroom-demo-services")
         try startMailroom(
-            "mailroom-demo-services", arguments: ["--fixtures", fixtures, "--silent-for", String(seconds)])
+            "mailroom-demo-services",
+            arguments: ["--fixtures", fixtures, "--silent-for", String(seconds), "--ignore-first", String(requests)])
     }
 
     /// Takes every request counted in `test.<event>` (see `startMailroom`) and returns how
