@@ -49,4 +49,34 @@ struct AwkwardRecipientTests {
         #expect(try bad.first?.string("status") == "failed")
         #expect(try bad.first?.string("error_kind") == "invalid_address")
     }
+
+    /// A name longer than `user_info.name` holds: the answer is recorded as an error and the
+    /// email fails at once with that reason, after one request; nothing is parked, nothing asked
+    /// again, and a good user behind it is sent.
+    @Test func anAnswerTheDatabaseCannotHoldFailsTheEmailOnceWithItsReason() throws {
+        let sandbox = try Sandbox("unstorable")
+        defer { sandbox.tearDown() }
+        let fixture = try sandbox.userFixture([
+            "u-long": (String(repeating: "Ada Lovelace ", count: 30), "ada@example.com"),
+            "u-fine": ("Zoë", "zoe@example.com"),
+        ])
+        let broker = try sandbox.startMailroom(fixtures: fixture)
+
+        try broker.publishEvent("authAccessTokenCreated", ["userId": "u-long", "accessToken": "515151"], id: "long-1")
+        try broker.publishEvent("authAccessTokenCreated", ["userId": "u-fine", "accessToken": "525252"], id: "fine-1")
+        let database = try sandbox.database()
+        let settled = eventually(timeout: .seconds(30)) {
+            (try? sandbox.count(database, "email_info WHERE status IN ('sent', 'failed')")) == 2
+        }
+        #expect(settled, "\(sandbox.log("mailroom-ingest").suffix(3000))")
+        Thread.sleep(forTimeInterval: 2)
+
+        let long = try database.query("SELECT status, error_kind FROM email_info WHERE user_id = 'u-long'")
+        #expect(try long.first?.string("status") == "failed")
+        #expect(try long.first?.string("error_kind") == "user_invalid_answer")
+        #expect(try sandbox.takeRequests("userFetchInfo", on: broker) == ["u-long": 1, "u-fine": 1], "asked once each")
+        #expect(try sandbox.parkedCount(.ingest) == 0, "the answer is not parked")
+        #expect(sandbox.logLines("mailroom-ingest", containing: "answer not storable") == 1)
+        #expect(sandbox.receivedMail().count == 1)
+    }
 }

@@ -90,7 +90,41 @@ public final class IngestHandler: MessageHandler {
             throw MailroomFailure.permanent(
                 "unsolicited_answer", "a \(event.name) without a correlation_id answers no request of ours")
         }
-        let waiting = try database.transaction { () throws -> [Int64] in
+        let fields = [
+            LogKey.provider: provider.name, LogKey.eventID: event.id, LogKey.correlationID: correlationID,
+        ]
+        var outcome = error
+        let waiting: [Int64]
+        do {
+            waiting = try store(values, error: error, key: key, provider: provider, correlationID: correlationID)
+        } catch let rejected as DatabaseError where rejected.kind == .rejectedValue && error == nil {
+            // A value the cache cannot hold (a name longer than its column): the answer counts
+            // as an error, so the emails that wait for it fail with that reason at once rather
+            // than ask again until the provider seems silent. The values are not logged.
+            outcome = Self.invalidAnswer
+            logger.warning(
+                "answer not storable; recorded as \(Self.invalidAnswer)",
+                fields.merging([LogKey.error: rejected.message]) { old, _ in old })
+            waiting = try store(
+                [:], error: Self.invalidAnswer, key: key, provider: provider, correlationID: correlationID)
+        }
+
+        logger.info("provider answered", fields.merging([LogKey.reason: outcome ?? ""]) { old, _ in old })
+        metrics.providerAnswered(provider: provider.name, outcome: outcome ?? "ok")
+        return waiting.map { OutboundMessage.engineJob(referenceID: $0) }
+    }
+
+    /// What an answer whose values the database refuses is recorded as; the engine fails the
+    /// emails waiting for it with `<provider>_invalid_answer`.
+    static let invalidAnswer = "invalid_answer"
+
+    /// Stores an answer to a request this service made, in one transaction; returns the
+    /// references waiting for it.
+    private func store(
+        _ values: [String: String?], error: String?, key: String, provider: ProviderDefinition,
+        correlationID: String
+    ) throws -> [Int64] {
+        try database.transaction { () throws -> [Int64] in
             let store = ProviderStore(database: database)
             guard try store.hasRequest(provider: provider.name, key: key, correlationID: correlationID) else {
                 throw MailroomFailure.permanent(
@@ -100,15 +134,5 @@ public final class IngestHandler: MessageHandler {
             }
             return try store.storeAnswer(values, error: error, key: key, provider: provider)
         }
-
-        logger.info(
-            "provider answered",
-            [
-                LogKey.provider: provider.name, LogKey.eventID: event.id,
-                LogKey.correlationID: event.correlationID ?? "",
-                LogKey.reason: error ?? "",
-            ])
-        metrics.providerAnswered(provider: provider.name, outcome: error ?? "ok")
-        return waiting.map { OutboundMessage.engineJob(referenceID: $0) }
     }
 }
