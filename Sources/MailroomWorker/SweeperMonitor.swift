@@ -1,3 +1,4 @@
+import Foundation
 import MailroomCore
 import MariaDB
 import Observability
@@ -43,7 +44,7 @@ public final class SweeperMonitor: Sendable {
     }
 
     /// A pass ended: what it did, and the backlog it left.
-    public func passSucceeded(_ report: Sweeper.Report, backlog: EmailStatusSummary) {
+    public func passSucceeded(_ report: Sweeper.Report, backlog: EmailStatusSummary, now: Date = Date()) {
         lastPassSucceeded.store(true, ordering: .releasing)
         let registry = metrics.registry
         registry.counter(
@@ -67,6 +68,12 @@ public final class SweeperMonitor: Sendable {
                 "mailroom_emails_untouched_seconds",
                 help: "How long the email untouched longest in each status has waited.", labels: ["status": status]
             ).set(row?.longestUntouched ?? 0)
+            // Re-asking a provider or a sweeper pass touches an email, so "untouched" stays short
+            // for an email stuck in a loop of retries; its age since creation does not.
+            registry.gauge(
+                "mailroom_emails_oldest_seconds",
+                help: "Age since creation of the oldest email in each status.", labels: ["status": status]
+            ).set(row.map { max(0, now.timeIntervalSince($0.oldestCreatedAt)) } ?? 0)
         }
     }
 

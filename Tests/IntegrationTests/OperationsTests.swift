@@ -110,6 +110,8 @@ import Testing
         let sweeper = try #require(metrics["mailroom-sweeper"])
         #expect(sweeper.value("mailroom_emails", ["status": "sent"]) == 3)
         #expect(sweeper.value("mailroom_emails", ["status": "failed"]) == 1)
+        #expect((sweeper.value("mailroom_emails_oldest_seconds", ["status": "sent"]) ?? 0) > 0)
+        #expect(sweeper.value("mailroom_emails_oldest_seconds", ["status": "pending"]) == 0, "none pending")
     }
 
     private func expectLogs(_ sandbox: Sandbox, secrets: RunSecrets) throws {
