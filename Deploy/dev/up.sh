@@ -18,7 +18,12 @@ swift build -c release >"$log_dir/build.log" 2>&1 || { tail -n 40 "$log_dir/buil
 bin=$(swift build -c release --show-bin-path)
 
 "$bin/mailroomctl" migrate
-"$bin/mailroomctl" topology
+# The broker may still be settling (a restart by another script): try the topology a few times.
+for attempt in 1 2 3 4 5 6; do
+    "$bin/mailroomctl" topology && break
+    [ "$attempt" -lt 6 ] || { echo "the broker did not take the topology; see rabbitmqctl status" >&2; exit 1; }
+    sleep 5
+done
 
 bash Deploy/dev/stop-workers.sh
 start() {

@@ -68,7 +68,15 @@ final class Consumer: @unchecked Sendable {
                 return
             } catch {
                 readiness.set(consumer: settings.index, ready: false)
-                logger.warning("connection lost; reconnecting", [LogKey.error: "\(error)", "retry_in": "\(backoff)"])
+                let fields = [LogKey.error: "\(error)", "retry_in": "\(backoff)"]
+                if let refusal = error as? AMQPError, [403, 530].contains(refusal.replyCode) {
+                    // A setting, not an outage: say so loudly, and keep trying in case the user
+                    // or virtual host is being created.
+                    logger.error(
+                        "the broker refused the login: check MAILROOM_AMQP_URL's user, password and vhost", fields)
+                } else {
+                    logger.warning("connection lost; reconnecting", fields)
+                }
                 if let error = error as? DatabaseError, error.requiresReconnect { handler = nil }
                 stop.sleep(backoff)
                 backoff = min(backoff * 2, .seconds(30))
