@@ -57,12 +57,18 @@ public struct MailTransportError: Error, Sendable, CustomStringConvertible {
     public var enhancedCode: String?
     /// The server's reply text or curl's error; never the body.
     public var message: String
+    /// A short name for a failure found before any reply (`smtputf8_unsupported`), for callers
+    /// that classify failures; nil when the server's reply code says it.
+    public var cause: String?
 
-    public init(kind: Kind, replyCode: Int? = nil, enhancedCode: String? = nil, message: String) {
+    public init(
+        kind: Kind, replyCode: Int? = nil, enhancedCode: String? = nil, message: String, cause: String? = nil
+    ) {
         self.kind = kind
         self.replyCode = replyCode
         self.enhancedCode = enhancedCode
         self.message = message
+        self.cause = cause
     }
 
     public var description: String {

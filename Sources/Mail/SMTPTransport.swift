@@ -63,7 +63,8 @@ public final class SMTPTransport: MailTransport {
     public func send(_ message: [UInt8], envelope: MailEnvelope, progress: (() -> Void)?) throws -> MailDeliveryReceipt
     {
         if envelope.recipients.isEmpty {
-            throw MailTransportError(kind: .permanent, message: "the envelope has no recipients")
+            throw MailTransportError(
+                kind: .permanent, message: "the envelope has no recipients", cause: "no_recipients")
         }
         if envelope.requiresSMTPUTF8 {
             try requireSMTPUTF8(progress: progress)
@@ -116,7 +117,8 @@ public final class SMTPTransport: MailTransport {
         if conversation.offersSMTPUTF8 != true {
             throw MailTransportError(
                 kind: .permanent,
-                message: "the address has a UTF-8 local part and the server does not offer SMTPUTF8"
+                message: "the address has a UTF-8 local part and the server does not offer SMTPUTF8",
+                cause: "smtputf8_unsupported"
             )
         }
     }

@@ -79,4 +79,37 @@ struct AwkwardRecipientTests {
         #expect(sandbox.logLines("mailroom-ingest", containing: "answer not storable") == 1)
         #expect(sandbox.receivedMail().count == 1)
     }
+
+    /// C-M6 against a server without SMTPUTF8: the UTF-8 local part fails at once with its
+    /// reason and is parked, never retried; the internationalized domain still goes out in its
+    /// ASCII form, and the envelope sender is a bare address.
+    @Test func aUTF8LocalPartFailsForGoodWhereTheServerLacksSMTPUTF8() throws {
+        let sandbox = try Sandbox("no_smtputf8", sinkArguments: ["--no-smtputf8"])
+        defer { sandbox.tearDown() }
+        let fixture = try sandbox.userFixture([
+            "u-jorg": ("Jörg", "jörg@example.com"),
+            "u-lena": ("Lena", "lena@bücher.example"),
+        ])
+        let broker = try sandbox.startMailroom(fixtures: fixture)
+
+        try broker.publishEvent("authAccessTokenCreated", ["userId": "u-jorg", "accessToken": "616161"], id: "utf8-1")
+        try broker.publishEvent("authAccessTokenCreated", ["userId": "u-lena", "accessToken": "626262"], id: "idn-1")
+        let database = try sandbox.database()
+        let settled = eventually(timeout: .seconds(30)) {
+            (try? sandbox.count(database, "email_info WHERE status IN ('sent', 'failed')")) == 2
+        }
+        #expect(settled, "\(sandbox.log("mailroom-sender").suffix(3000))")
+        Thread.sleep(forTimeInterval: 2)
+
+        let jorg = try database.query("SELECT status, error_kind, attempts FROM email_info WHERE user_id = 'u-jorg'")
+        #expect(try jorg.first?.string("status") == "failed")
+        #expect(try jorg.first?.string("error_kind") == "smtputf8_unsupported")
+        #expect(try jorg.first?.int("attempts") == 1, "not retried")
+        let parked = try sandbox.parked(.send)
+        #expect(parked.map(\.reason) == ["smtputf8_unsupported"])
+
+        let mails = try sandbox.receivedMail().map(ParsedMail.init(file:))
+        #expect(mails.flatMap(\.envelopeRecipients) == ["lena@xn--bcher-kva.example"])
+        #expect(mails.first?.envelopeSender == "mailroom@example.com")
+    }
 }

@@ -156,7 +156,7 @@ public final class SenderHandler: MessageHandler {
     }
 
     private func recordFailure(_ error: MailTransportError, of email: ClaimedEmail, store: EmailStore) throws -> Never {
-        let reason = error.replyCode.map { "smtp_\($0)" } ?? "smtp_unavailable"
+        let reason = error.replyCode.map { "smtp_\($0)" } ?? error.cause ?? "smtp_unavailable"
         let detail = [error.enhancedCode, error.message].compactMap { $0 }.joined(separator: " ")
 
         if error.kind == .permanent {

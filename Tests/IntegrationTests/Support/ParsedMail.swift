@@ -13,6 +13,7 @@ struct ParsedMail: Decodable {
     var text: String
     var html: String?
     var envelopeRecipients: [String]
+    var envelopeSender: String
     var headerNames: [String]
 
     static let parser = """
@@ -31,6 +32,7 @@ struct ParsedMail: Decodable {
             'messageID': message['Message-ID'] and str(message['Message-ID']),
             'text': text.get_content() if text else '', 'html': html.get_content() if html else None,
             'envelopeRecipients': envelope.get('rcpt_tos', []),
+            'envelopeSender': envelope.get('mail_from', ''),
             'headerNames': list(message.keys()),
         }))
         """
