@@ -127,6 +127,25 @@ struct RetryAndParkingTests {
         }
     }
 
+    /// C-M7's last input: the server drops the connection right after RCPT. That is transient:
+    /// the email goes out on the next attempt, over a new connection, once.
+    @Test func aConnectionDroppedAfterRcptIsRetriedAndSentOnce() throws {
+        let sandbox = try Sandbox("drop_rcpt", sinkArguments: ["--drop-after-rcpt", "1"])
+        defer { sandbox.tearDown() }
+        let broker = try sandbox.startMailroom(environment: Self.fastRetries)
+
+        try broker.publishEvent("authAccessTokenCreated", ["userId": "u-1002", "accessToken": "787878"], id: "m7-drop")
+        let database = try sandbox.database()
+        #expect(try eventually { try sandbox.count(database, "email_info WHERE status IN ('sent', 'failed')") == 1 })
+        Thread.sleep(forTimeInterval: 3)
+
+        let email = try database.query("SELECT status, attempts FROM email_info")
+        #expect(try email.first?.string("status") == "sent")
+        #expect(try email.first?.int("attempts") == 2, "the dropped attempt counts")
+        #expect(sandbox.receivedMail().count == 1)
+        #expect(try sandbox.parked(.send).isEmpty)
+    }
+
     /// C-B1: a long delay never holds back a short one, because each delay has its own queue.
     @Test func aLongDelayDoesNotHoldBackAShortOne() throws {
         let sandbox = try Sandbox("delays")
