@@ -25,9 +25,7 @@ struct AwkwardRecipientTests {
                 "authAccessTokenCreated", ["userId": user, "accessToken": "424242"], id: "awkward-\(user)")
         }
         let database = try sandbox.database()
-        let settled = eventually {
-            (try? sandbox.count(database, "email_info WHERE status IN ('sent', 'failed')")) == 6
-        }
+        let settled = sandbox.settle(6, database)
         #expect(settled, "\(sandbox.log("mailroom-sender"))")
 
         let mails = try sandbox.receivedMail().map(ParsedMail.init(file:))
@@ -65,9 +63,7 @@ struct AwkwardRecipientTests {
         try broker.publishEvent("authAccessTokenCreated", ["userId": "u-long", "accessToken": "515151"], id: "long-1")
         try broker.publishEvent("authAccessTokenCreated", ["userId": "u-fine", "accessToken": "525252"], id: "fine-1")
         let database = try sandbox.database()
-        let settled = eventually(timeout: .seconds(30)) {
-            (try? sandbox.count(database, "email_info WHERE status IN ('sent', 'failed')")) == 2
-        }
+        let settled = sandbox.settle(2, database, timeout: .seconds(30))
         #expect(settled, "\(sandbox.log("mailroom-ingest").suffix(3000))")
         Thread.sleep(forTimeInterval: 2)
 
@@ -95,9 +91,7 @@ struct AwkwardRecipientTests {
         try broker.publishEvent("authAccessTokenCreated", ["userId": "u-jorg", "accessToken": "616161"], id: "utf8-1")
         try broker.publishEvent("authAccessTokenCreated", ["userId": "u-lena", "accessToken": "626262"], id: "idn-1")
         let database = try sandbox.database()
-        let settled = eventually(timeout: .seconds(30)) {
-            (try? sandbox.count(database, "email_info WHERE status IN ('sent', 'failed')")) == 2
-        }
+        let settled = sandbox.settle(2, database, timeout: .seconds(30))
         #expect(settled, "\(sandbox.log("mailroom-sender").suffix(3000))")
         Thread.sleep(forTimeInterval: 2)
 

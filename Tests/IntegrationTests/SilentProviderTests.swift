@@ -54,9 +54,7 @@ import Testing
         try broker.publishEvent("authAccessTokenCreated", ["userId": "u-1001", "accessToken": "222222"], id: "stale-1")
         try broker.publishEvent("authAccessTokenCreated", ["userId": "u-1002", "accessToken": "333333"], id: "never-1")
         let database = try sandbox.database()
-        let settled = eventually(timeout: .seconds(45)) {
-            (try? sandbox.count(database, "email_info WHERE status IN ('sent', 'failed')")) == 3
-        }
+        let settled = sandbox.settle(3, database, timeout: .seconds(45))
         #expect(settled, "\(sandbox.log("mailroom-engine"))")
         Thread.sleep(forTimeInterval: 3)
 

@@ -34,6 +34,13 @@ extension Sandbox {
     func count(_ database: DatabaseConnection, _ from: String) throws -> Int64 {
         try database.query("SELECT COUNT(*) AS n FROM \(from)").first?.int("n") ?? -1
     }
+
+    /// Waits until `emails` emails are in a final state (sent or failed); false on timeout.
+    func settle(_ emails: Int64, _ database: DatabaseConnection, timeout: Duration = .seconds(60)) -> Bool {
+        eventually(timeout: timeout) {
+            (try? count(database, "email_info WHERE status IN ('sent', 'failed')")) == emails
+        }
+    }
 }
 
 extension Sandbox {
