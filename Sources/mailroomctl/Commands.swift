@@ -55,10 +55,15 @@ enum Commands {
             throw UsageError(
                 message: "no template '\(name)'; known: \(catalogue.templates.keys.sorted().joined(separator: ", "))")
         }
-        let file = try options.required("data")
-        guard let contents = FileManager.default.contents(atPath: file),
+        // A file, or the JSON itself as `publish --data` takes it.
+        let argument = try options.required("data")
+        let inline = argument.first == "{"
+        guard let contents = inline ? Data(argument.utf8) : FileManager.default.contents(atPath: argument),
             let data = try? JSONSerialization.jsonObject(with: contents) as? [String: Any]
-        else { throw UsageError(message: "\(file) is missing or not a JSON object") }
+        else {
+            let what = inline ? "--data" : argument
+            throw UsageError(message: "\(what) is missing or not a JSON object")
+        }
 
         let message = try TemplatePreview.render(template, data: data, from: configuration.from)
         FileHandle.standardOutput.write(Data(message))

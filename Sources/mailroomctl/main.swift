@@ -9,7 +9,7 @@ let usage = """
       mailroomctl topology                        declare exchanges, work, delay and parking queues
       mailroomctl publish EVENT --data JSON [--id EVENT_ID] [--correlation-id ID]
                                                   publish an event on the events exchange, as an upstream service would
-      mailroomctl render TEMPLATE --data FILE.json  print the message the template makes from this data
+      mailroomctl render TEMPLATE --data FILE|JSON  print the message the template makes from this data
                                                   ({"event": {…}, "user": {…}, …}: the render context)
     \(DeadLetterCommands.usage)
     \(StatusCommand.usage)

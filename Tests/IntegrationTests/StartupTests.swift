@@ -53,5 +53,16 @@ struct StartupTests {
         #expect(parsed.toName == "Müller, Jörg")
         #expect(parsed.text.contains("O'Brien & \"Sons\" <Ltd> has a new invoice"))
         #expect(parsed.html?.contains("O&#39;Brien &amp; &quot;Sons&quot; &lt;Ltd&gt;") == true)
+
+        // The same data given inline, as `publish --data` takes it, renders the same message
+        // but for the Date header and the MIME boundary.
+        let inline = try shell(
+            Sandbox.binDirectory + "/mailroomctl",
+            ["render", "invoice-issued", "--data", try String(contentsOfFile: data, encoding: .utf8)],
+            environment: environment)
+        let stable = { (text: String) in
+            text.split(separator: "\n").filter { !$0.hasPrefix("Date:") && !$0.contains("=_mailroom_") }
+        }
+        #expect(stable(inline) == stable(message))
     }
 }
