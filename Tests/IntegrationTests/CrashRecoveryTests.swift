@@ -55,7 +55,8 @@ import Testing
         #expect(Set(copies.keys) == stored, "every email arrived, under the Message-ID it was recorded with")
         let duplicates = copies.filter { $0.value > 1 }
         print(
-            "\(worker) killed during a burst of \(Self.burst): \(duplicates.count) duplicate(s) \(duplicates.keys.sorted())"
+            "\(worker) killed during a burst of \(Self.burst): "
+                + "\(duplicates.count) duplicate(s) \(duplicates.keys.sorted())"
         )
         try checkDuplicatesAreInTheWindow(duplicates, killed: worker, at: killedAt, sandbox, database)
     }

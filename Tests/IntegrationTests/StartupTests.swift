@@ -30,9 +30,12 @@ struct StartupTests {
 
     @Test func renderPrintsTheMessageATemplateWouldSend() throws {
         let data = NSTemporaryDirectory() + "render-\(UUID().uuidString).json"
-        try
-            #"{"event": {"invoiceId": "inv-77", "amount": "120.00 EUR"}, "user": {"name": "Müller, Jörg", "email": "jorg@example.com"}, "customer": {"name": "O'Brien & \"Sons\" <Ltd>"}}"#
-            .write(toFile: data, atomically: true, encoding: .utf8)
+        let context = [
+            #""event": {"invoiceId": "inv-77", "amount": "120.00 EUR"}"#,
+            #""user": {"name": "Müller, Jörg", "email": "jorg@example.com"}"#,
+            #""customer": {"name": "O'Brien & \"Sons\" <Ltd>"}"#,
+        ]
+        try "{\(context.joined(separator: ", "))}".write(toFile: data, atomically: true, encoding: .utf8)
         defer { try? FileManager.default.removeItem(atPath: data) }
 
         var environment = ProcessInfo.processInfo.environment

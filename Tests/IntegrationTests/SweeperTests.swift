@@ -157,7 +157,10 @@ import Testing
         try (0..<count).map { _ in
             let user = "u-sweep-\(UUID().uuidString.prefix(8))"
             let reference = try database.execute(
-                "INSERT INTO reference_info (template, user_id, event_id, payload) VALUES ('auth-access-token', ?, ?, '{}')",
+                """
+                INSERT INTO reference_info (template, user_id, event_id, payload)
+                VALUES ('auth-access-token', ?, ?, '{}')
+                """,
                 [.string(user), .string(UUID().uuidString)]
             ).lastInsertID
             let email = try database.execute(

@@ -25,17 +25,20 @@ struct CatalogueTests {
     @Test(arguments: [
         (
             "manifest.json",
-            #"{"trigger": "x", "recipients": {"field": "userId", "provider": "user"}, "to": {"address": "user.email"}, "colour": "red"}"#,
+            #"{"trigger": "x", "recipients": {"field": "userId", "provider": "user"}, "#
+                + #""to": {"address": "user.email"}, "colour": "red"}"#,
             "colour"
         ),
         (
             "manifest.json",
-            #"{"trigger": "x", "recipients": {"field": "userId", "provider": "user"}, "to": {"address": "user.email"}, "requires": ["user.shoe_size"]}"#,
+            #"{"trigger": "x", "recipients": {"field": "userId", "provider": "user"}, "#
+                + #""to": {"address": "user.email"}, "requires": ["user.shoe_size"]}"#,
             "requires"
         ),
         (
             "manifest.json",
-            #"{"trigger": "x", "recipients": {"field": "userId", "provider": "nobody"}, "to": {"address": "user.email"}}"#,
+            #"{"trigger": "x", "recipients": {"field": "userId", "provider": "nobody"}, "#
+                + #""to": {"address": "user.email"}}"#,
             "provider"
         ),
     ])
