@@ -69,7 +69,9 @@ final class Consumer: @unchecked Sendable {
             } catch {
                 readiness.set(consumer: settings.index, ready: false)
                 let fields = [LogKey.error: "\(error)", "retry_in": "\(backoff)"]
-                if let refusal = error as? AMQPError, [403, 530].contains(refusal.replyCode) {
+                if let refusal = error as? AMQPError, refusal.kind == .connectionFailed,
+                    [403, 530].contains(refusal.replyCode)
+                {
                     // A setting, not an outage: say so loudly, and keep trying in case the user
                     // or virtual host is being created.
                     logger.error(
@@ -105,12 +107,20 @@ final class Consumer: @unchecked Sendable {
 
     /// Before consuming, takes the messages the broker handed back (`redelivered`) one at a
     /// time with basic.get, one consumer of the process at a time (`SuspectGate`), until a
-    /// message comes that was never delivered before or the queue is empty. One of them may be
-    /// what killed this worker's previous run: taken this way, it is the only message this
-    /// process holds when it kills the worker again, so only it nears the delivery limit and
-    /// ends parked, while the others are handled and acknowledged in between.
+    /// message comes that was never delivered before, the queue is empty, or `prefetch` of them
+    /// were taken (a copy crashing elsewhere must not keep this one at one message at a time).
+    /// One of them may be what killed this worker's previous run: taken this way, it is the
+    /// only message this process holds when it kills the worker again, so only it nears the
+    /// delivery limit and ends parked, while the others are handled and acknowledged in between.
+    ///
+    /// Shortcoming: this protects the messages of one process. A redelivered message that
+    /// another copy of the worker (or a consumer already consuming) takes arrives with that
+    /// consumer's prefetched messages, and a crash returns them all, each one delivery nearer
+    /// the limit: with several copies, messages queued next to a poison message may be parked
+    /// with it (parked, not lost; `mailroomctl dead replay` sends them again). Counting crashes
+    /// per message in the database, and parking at a limit below the broker's, would close it.
     private func drainSuspects(from connection: AMQPConnection, handler: MessageHandler) throws {
-        while !stop.isSet {
+        for _ in 0..<settings.prefetch where !stop.isSet {
             let drained = try settings.suspects.withGate(keeping: connection, stop: stop) { () throws -> Bool in
                 guard let delivery = try connection.get(queue: settings.queue.rawValue) else { return true }
                 try process([delivery], on: connection, handler: handler)

@@ -12,6 +12,9 @@ public struct EmailStatusSummary: Sendable, Equatable {
         public var oldestCreatedAt: Date
         /// The longest an email in this status has gone untouched (now − its `updated_at`).
         public var longestUntouched: TimeInterval
+        /// The age of the oldest email in this status (now − its `created_at`), on the
+        /// database's clock like `longestUntouched`.
+        public var oldestAge: TimeInterval
     }
 
     /// One row per status present, in the order of the life of an email.
@@ -25,7 +28,8 @@ public struct EmailStatusSummary: Sendable, Equatable {
         let groups = try database.query(
             """
             SELECT status, COUNT(*) AS emails, MIN(created_at) AS oldest_created,
-                   TIMESTAMPDIFF(MICROSECOND, MIN(updated_at), UTC_TIMESTAMP(6)) AS untouched_us
+                   TIMESTAMPDIFF(MICROSECOND, MIN(updated_at), UTC_TIMESTAMP(6)) AS untouched_us,
+                   TIMESTAMPDIFF(MICROSECOND, MIN(created_at), UTC_TIMESTAMP(6)) AS age_us
             FROM email_info GROUP BY status
             """)
 
@@ -38,7 +42,8 @@ public struct EmailStatusSummary: Sendable, Equatable {
                 Row(
                     status: status, count: Int(try group.int("emails")), oldestID: try oldest.first?.int("id") ?? 0,
                     oldestCreatedAt: try group.date("oldest_created"),
-                    longestUntouched: Double(try group.optionalInt("untouched_us") ?? 0) / 1_000_000))
+                    longestUntouched: Double(try group.optionalInt("untouched_us") ?? 0) / 1_000_000,
+                    oldestAge: Double(try group.optionalInt("age_us") ?? 0) / 1_000_000))
         }
         let order = { (status: String) in statuses.firstIndex(of: status) ?? statuses.count }
         return EmailStatusSummary(rows: rows.sorted { (order($0.status), $0.status) < (order($1.status), $1.status) })

@@ -44,7 +44,7 @@ public final class SweeperMonitor: Sendable {
     }
 
     /// A pass ended: what it did, and the backlog it left.
-    public func passSucceeded(_ report: Sweeper.Report, backlog: EmailStatusSummary, now: Date = Date()) {
+    public func passSucceeded(_ report: Sweeper.Report, backlog: EmailStatusSummary) {
         lastPassSucceeded.store(true, ordering: .releasing)
         let registry = metrics.registry
         registry.counter(
@@ -73,7 +73,7 @@ public final class SweeperMonitor: Sendable {
             registry.gauge(
                 "mailroom_emails_oldest_seconds",
                 help: "Age since creation of the oldest email in each status.", labels: ["status": status]
-            ).set(row.map { max(0, now.timeIntervalSince($0.oldestCreatedAt)) } ?? 0)
+            ).set(row?.oldestAge ?? 0)
         }
     }
 

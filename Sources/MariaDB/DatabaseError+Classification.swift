@@ -45,6 +45,8 @@ extension DatabaseError {
             markers = ("value: '", "' for ")
         case ER_TRUNCATED_WRONG_VALUE:
             markers = ("value: '", "'")
+        case ER_INVALID_CHARACTER_STRING:
+            markers = ("string: '", "'")
         default:
             return message
         }
