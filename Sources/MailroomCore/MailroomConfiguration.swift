@@ -31,6 +31,11 @@ public struct MailroomConfiguration: Sendable {
     public var requestMaxAttempts: Int
     /// `MAILROOM_DELIVERY_LIMIT`: deliveries of one message (quorum queues) before the broker parks it. Default 5.
     public var deliveryLimit: Int
+    /// `MAILROOM_CRASH_LIMIT`: unfinished takes of a message handed back after a crash before the
+    /// worker parks it (reason `crashed_worker`); below the delivery limit, so that it acts
+    /// before the broker counts the messages returned beside it out too. 0 leaves it to the
+    /// broker. Default 3.
+    public var crashLimit: Int
     /// `MAILROOM_SEND_LEASE`: how long a sender owns an email it is sending. Default 5m.
     public var sendLease: Duration
     /// `MAILROOM_POLL_INTERVAL`: the longest a consumer blocks waiting; also the shutdown delay. Default 1s.
@@ -64,6 +69,12 @@ public struct MailroomConfiguration: Sendable {
         requestTimeout = try environment.duration("MAILROOM_REQUEST_TIMEOUT", default: .seconds(30))
         requestMaxAttempts = try environment.integer("MAILROOM_REQUEST_MAX_ATTEMPTS", default: 5, range: 1...100)
         deliveryLimit = try environment.integer("MAILROOM_DELIVERY_LIMIT", default: 5, range: 1...1000)
+        crashLimit = try environment.integer("MAILROOM_CRASH_LIMIT", default: 3, range: 0...999)
+        guard crashLimit < deliveryLimit else {
+            throw ConfigurationError(
+                variable: "MAILROOM_CRASH_LIMIT",
+                problem: "\(crashLimit) must be below MAILROOM_DELIVERY_LIMIT (\(deliveryLimit)), or 0 for off")
+        }
         sendLease = try environment.duration("MAILROOM_SEND_LEASE", default: .seconds(300))
         pollInterval = try environment.duration("MAILROOM_POLL_INTERVAL", default: .seconds(1))
         httpPort =
@@ -98,6 +109,7 @@ public struct MailroomConfiguration: Sendable {
         MAILROOM_REQUEST_TIMEOUT       wait for a provider before asking again (default 30s)
         MAILROOM_REQUEST_MAX_ATTEMPTS  requests for one key before giving up (default 5)
         MAILROOM_DELIVERY_LIMIT        deliveries of one message before the broker parks it (default 5)
+        MAILROOM_CRASH_LIMIT           crashes one message may cause before the worker parks it; 0 = off (default 3)
         MAILROOM_SEND_LEASE            how long a sender owns an email it is sending (default 5m)
         MAILROOM_POLL_INTERVAL         longest blocking wait, also the shutdown delay (default 1s)
         MAILROOM_HTTP_PORT             health and metrics port, 0 = off (default: ingest 9101, engine 9102,

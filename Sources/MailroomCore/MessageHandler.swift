@@ -13,9 +13,16 @@ public protocol MessageHandler: AnyObject {
     /// calls it between messages, on its own thread, so `/readyz` sees a database outage
     /// even when no message arrives.
     func databaseAnswers() -> Bool
+
+    /// Where the consumer counts the unfinished takes of messages handed back after a crash;
+    /// nil turns the count off (the broker's delivery limit alone then parks a poison message).
+    func crashLedger() -> CrashLedger?
 }
 
 extension MessageHandler {
     /// For handlers without a database.
     public func databaseAnswers() -> Bool { true }
+
+    /// For handlers without a database.
+    public func crashLedger() -> CrashLedger? { nil }
 }

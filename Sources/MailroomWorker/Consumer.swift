@@ -21,6 +21,8 @@ final class Consumer: @unchecked Sendable {
         var metrics: WorkerMetrics
         /// Shared by the process's consumers; see `drainSuspects`.
         var suspects: SuspectGate
+        /// `MAILROOM_CRASH_LIMIT`; 0 turns the crash ledger off.
+        var crashLimit: Int
         /// For fault-injection tests only: the worker kills itself (SIGKILL) when it receives a
         /// message with this message_id. `MAILROOM_FAULT_KILL_ON_MESSAGE_ID`; default none.
         var killOnMessageID: String?
@@ -113,12 +115,10 @@ final class Consumer: @unchecked Sendable {
     /// only message this process holds when it kills the worker again, so only it nears the
     /// delivery limit and ends parked, while the others are handled and acknowledged in between.
     ///
-    /// Shortcoming: this protects the messages of one process. A redelivered message that
-    /// another copy of the worker (or a consumer already consuming) takes arrives with that
-    /// consumer's prefetched messages, and a crash returns them all, each one delivery nearer
-    /// the limit: with several copies, messages queued next to a poison message may be parked
-    /// with it (parked, not lost; `mailroomctl dead replay` sends them again). Counting crashes
-    /// per message in the database, and parking at a limit below the broker's, would close it.
+    /// With several copies of the worker, a redelivered message may reach a consumer that is
+    /// already consuming, together with that consumer's prefetched messages; the crash ledger
+    /// (`countTake`) then parks the poison message before the broker's delivery limit could
+    /// count those out too.
     private func drainSuspects(from connection: AMQPConnection, handler: MessageHandler) throws {
         for _ in 0..<settings.prefetch where !stop.isSet {
             let drained = try settings.suspects.withGate(keeping: connection, stop: stop) { () throws -> Bool in
@@ -214,15 +214,21 @@ final class Consumer: @unchecked Sendable {
     {
         let message = InboundMessage(delivery)
         let log = logger.with(message.logFields(queue: settings.queue))
-        if let poison = settings.killOnMessageID, message.messageID == poison {
-            log.error("killing this worker on purpose (MAILROOM_FAULT_KILL_ON_MESSAGE_ID)")
-            kill(getpid(), SIGKILL)
-        }
 
         var retriesInPlace = 0
+        var suspect: String?
         while true {
             do {
-                return .handled(try handler.handle(message) { try? connection.pollEvents() })
+                if suspect == nil, delivery.redelivered, settings.crashLimit > 0, let ledger = handler.crashLedger() {
+                    suspect = try countTake(of: delivery, ledger: ledger, log: log)
+                }
+                if let poison = settings.killOnMessageID, message.messageID == poison {
+                    log.error("killing this worker on purpose (MAILROOM_FAULT_KILL_ON_MESSAGE_ID)")
+                    kill(getpid(), SIGKILL)
+                }
+                let outbound = try handler.handle(message) { try? connection.pollEvents() }
+                forgetSuspect(suspect, handler: handler)
+                return .handled(outbound)
             } catch {
                 if let databaseError = error as? DatabaseError, databaseError.requiresReconnect,
                     retriesInPlace < Self.retriesInPlacePerMessage
@@ -240,9 +246,47 @@ final class Consumer: @unchecked Sendable {
                 try settings.failures.route(
                     failure: FailureRouter.classify(error), of: delivery, message: message, queue: settings.queue,
                     on: connection, logger: log)
+                // A message parked for its crashes keeps its row: a copy the sweeper re-drives
+                // is parked after its first crash instead of four more.
+                if (error as? MailroomFailure)?.reason != Self.crashedWorker {
+                    forgetSuspect(suspect, handler: handler)
+                }
                 return .routed
             }
         }
+    }
+
+    /// Counts one more take of a message the broker handed back, committed before it is
+    /// handled; a message taken more than `crashLimit` times without finishing is refused
+    /// for good (`crashed_worker`), before the broker's delivery limit would count the
+    /// messages returned beside it too. Returns the message's key in the ledger.
+    private func countTake(of delivery: AMQPDelivery, ledger: CrashLedger, log: Logger) throws -> String {
+        let key = Self.ledgerKey(delivery)
+        let takes = try ledger.recordAttempt(queue: settings.queue.rawValue, key: key)
+        guard takes <= settings.crashLimit else {
+            log.error("parking a message that never finished after a crash", ["takes": String(takes)])
+            throw MailroomFailure.permanent(
+                Self.crashedWorker,
+                "taken \(takes) times after its worker stopped without finishing it: it may crash the worker")
+        }
+        return key
+    }
+
+    /// A finished message is no suspect any more. A failure here leaves a row that counts one
+    /// take too many if the message comes back; never worth failing the message for.
+    private func forgetSuspect(_ key: String?, handler: MessageHandler) {
+        guard let key, let ledger = handler.crashLedger() else { return }
+        try? ledger.forget(queue: settings.queue.rawValue, key: key)
+    }
+
+    /// The parking reason of a message that kept crashing its worker.
+    static let crashedWorker = "crashed_worker"
+
+    /// The message_id, or for Mailroom's own jobs (which have none) the short body itself.
+    static func ledgerKey(_ delivery: AMQPDelivery) -> String {
+        if let id = delivery.properties.messageID, !id.isEmpty, id.utf8.count <= 191 { return id }
+        if delivery.body.count <= 150, let text = String(validating: delivery.body, as: UTF8.self) { return text }
+        return ParkedMessage.bodyDigest(delivery.body)
     }
 
     /// How often one message is tried again at once after a lost database connection, before

@@ -101,7 +101,8 @@ public struct WorkerRuntime {
             let settings = Consumer.Settings(
                 index: index, queue: queue, amqp: connectionSettings, topology: topology,
                 prefetch: configuration.prefetch, pollInterval: configuration.pollInterval, failures: failures,
-                metrics: context.metrics, suspects: suspects, killOnMessageID: configuration.faultKillOnMessageID)
+                metrics: context.metrics, suspects: suspects, crashLimit: configuration.crashLimit,
+                killOnMessageID: configuration.faultKillOnMessageID)
             let consumer = Consumer(
                 settings: settings, stop: stop, readiness: readiness,
                 logger: context.logger.with([LogKey.consumer: String(index)])

@@ -14,7 +14,9 @@ struct PoisonCrashTests {
         defer { sandbox.tearDown() }
         let (fixture, users) = try sandbox.writeUserFixture(count: 9)
         let settings = [
+            // The crash ledger off: the broker's delivery limit, the backstop, parks it.
             "MAILROOM_FAULT_KILL_ON_MESSAGE_ID": "poison-crash", "MAILROOM_DELIVERY_LIMIT": "3",
+            "MAILROOM_CRASH_LIMIT": "0",
             "MAILROOM_CONCURRENCY": "2", "MAILROOM_PREFETCH": "10",
         ]
         let broker = try sandbox.startMailroom(
@@ -57,6 +59,59 @@ struct PoisonCrashTests {
         #expect(sandbox.receivedMessageIDs().values.allSatisfy { $0 == 1 }, "each good event sent once")
         #expect(sandbox.receivedMessageIDs().count == users.count)
         #expect(sandbox.processes["mailroom-ingest"]?.isRunning == true, "the restarted worker stays up")
+    }
+}
+
+/// C-B3 with two copies of the worker: the redelivered poison event often reaches the copy
+/// that is still consuming, beside the messages it had prefetched, and each crash returns them
+/// all. The crash ledger parks the poison (`crashed_worker`) after `MAILROOM_CRASH_LIMIT`
+/// unfinished takes, before the broker's delivery limit could count the others out too.
+struct PoisonCrashTwoCopiesTests {
+    @Test func twoCopiesParkThePoisonThemselvesAndSendEveryOtherEventOnce() throws {
+        let sandbox = try Sandbox("poison_two")
+        defer { sandbox.tearDown() }
+        let (fixture, users) = try sandbox.writeUserFixture(count: 40)
+        let settings = [
+            "MAILROOM_FAULT_KILL_ON_MESSAGE_ID": "poison-two", "MAILROOM_DELIVERY_LIMIT": "5",
+            "MAILROOM_CRASH_LIMIT": "2", "MAILROOM_CONCURRENCY": "2", "MAILROOM_PREFETCH": "10",
+        ]
+        let broker = try sandbox.startMailroom(
+            environment: settings, workers: ["mailroom-engine", "mailroom-sender"], fixtures: fixture)
+
+        // The poison in the middle of the good events, all queued before the copies start.
+        try sandbox.publishTokens(for: Array(users.prefix(20)), on: broker, eventPrefix: "before")
+        try broker.publishEvent(
+            "authAccessTokenCreated", ["userId": users[0], "accessToken": "999999"], id: "poison-two")
+        try sandbox.publishTokens(for: Array(users.suffix(20)), on: broker, eventPrefix: "after")
+        let copies = ["ingest-a", "ingest-b"]
+        for copy in copies {
+            try sandbox.startMailroom("mailroom-ingest", label: copy, environment: settings)
+        }
+
+        // A service manager's part: start a copy again whenever it died.
+        var crashes = 0
+        let supervise = {
+            for copy in copies where sandbox.processes[copy]?.isRunning == false {
+                crashes += 1
+                sandbox.forget(copy)
+                try sandbox.startMailroom("mailroom-ingest", label: copy, environment: settings)
+            }
+        }
+        let delivered = try eventually(timeout: .seconds(120)) {
+            try supervise()
+            return try sandbox.parkedCount(.ingest) == 1 && sandbox.receivedMessageIDs().count == users.count
+        }
+        #expect(
+            delivered, "parked \((try? sandbox.parkedCount(.ingest)) ?? 0), sent \(sandbox.receivedMessageIDs().count)")
+        Thread.sleep(forTimeInterval: 2)
+        try supervise()
+
+        let parked = try sandbox.parked(.ingest)
+        #expect(parked.map(\.id) == ["poison-two"], "only the poison is parked")
+        #expect(parked.first?.reason == "crashed_worker")
+        #expect(crashes == 3, "the first take and the two the crash limit allows")
+        #expect(sandbox.receivedMessageIDs().values.allSatisfy { $0 == 1 }, "every good event sent once")
+        #expect(sandbox.receivedMessageIDs().count == users.count)
     }
 }
 

@@ -29,6 +29,8 @@ public final class EngineHandler: MessageHandler {
 
     public func databaseAnswers() -> Bool { database.ping() }
 
+    public func crashLedger() -> CrashLedger? { CrashLedger(database: database) }
+
     public func handle(_ message: InboundMessage, keepAlive: () -> Void) throws -> [OutboundMessage] {
         let referenceID = try JobBody.id("referenceId", in: message)
         let emails = EmailStore(database: database)

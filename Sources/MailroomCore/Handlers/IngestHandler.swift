@@ -24,6 +24,8 @@ public final class IngestHandler: MessageHandler {
 
     public func databaseAnswers() -> Bool { database.ping() }
 
+    public func crashLedger() -> CrashLedger? { CrashLedger(database: database) }
+
     public func handle(_ message: InboundMessage, keepAlive: () -> Void) throws -> [OutboundMessage] {
         let event = try ExternalEvent(message)
         if let provider = catalogue.provider(answeringWith: event.name) {

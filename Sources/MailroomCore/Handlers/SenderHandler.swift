@@ -50,6 +50,8 @@ public final class SenderHandler: MessageHandler {
 
     public func databaseAnswers() -> Bool { database.ping() }
 
+    public func crashLedger() -> CrashLedger? { CrashLedger(database: database) }
+
     public func handle(_ message: InboundMessage, keepAlive: () -> Void) throws -> [OutboundMessage] {
         let emailID = try JobBody.id("emailId", in: message)
         let store = EmailStore(database: database)
