@@ -260,9 +260,19 @@ final class Consumer: @unchecked Sendable {
     /// handled; a message taken more than `crashLimit` times without finishing is refused
     /// for good (`crashed_worker`), before the broker's delivery limit would count the
     /// messages returned beside it too. Returns the message's key in the ledger.
-    private func countTake(of delivery: AMQPDelivery, ledger: CrashLedger, log: Logger) throws -> String {
+    ///
+    /// A ledger the database cannot keep (its table missing: `mailroomctl migrate` not run)
+    /// lets the message through uncounted, with an error in the log, rather than hold back
+    /// every redelivered message; the broker's delivery limit still applies.
+    private func countTake(of delivery: AMQPDelivery, ledger: CrashLedger, log: Logger) throws -> String? {
         let key = Self.ledgerKey(delivery)
-        let takes = try ledger.recordAttempt(queue: settings.queue.rawValue, key: key)
+        let takes: Int
+        do {
+            takes = try ledger.recordAttempt(queue: settings.queue.rawValue, key: key)
+        } catch let error as DatabaseError where !error.requiresReconnect {
+            log.error("crash ledger unavailable; message not counted", [LogKey.error: "\(error)"])
+            return nil
+        }
         guard takes <= settings.crashLimit else {
             log.error("parking a message that never finished after a crash", ["takes": String(takes)])
             throw MailroomFailure.permanent(
