@@ -109,7 +109,8 @@ public struct MailroomConfiguration: Sendable {
         MAILROOM_REQUEST_TIMEOUT       wait for a provider before asking again (default 30s)
         MAILROOM_REQUEST_MAX_ATTEMPTS  requests for one key before giving up (default 5)
         MAILROOM_DELIVERY_LIMIT        deliveries of one message before the broker parks it (default 5)
-        MAILROOM_CRASH_LIMIT           crashes one message may cause before the worker parks it; 0 = off (default 3)
+        MAILROOM_CRASH_LIMIT           retakes of a message that never finishes (it crashes its worker)
+                                       before the worker parks it; below the delivery limit; 0 = off (default 3)
         MAILROOM_SEND_LEASE            how long a sender owns an email it is sending (default 5m)
         MAILROOM_POLL_INTERVAL         longest blocking wait, also the shutdown delay (default 1s)
         MAILROOM_HTTP_PORT             health and metrics port, 0 = off (default: ingest 9101, engine 9102,
