@@ -32,13 +32,7 @@ struct PoisonCrashTests {
         // last crash may be seen only after the poison is parked, so it goes on while waiting
         // for the mail too.
         var crashes = 0
-        let supervise = {
-            if sandbox.processes["mailroom-ingest"]?.isRunning == false {
-                crashes += 1
-                sandbox.forget("mailroom-ingest")
-                try sandbox.startMailroom("mailroom-ingest", environment: settings)
-            }
-        }
+        let supervise = { crashes += try sandbox.restartDead(["mailroom-ingest"], environment: settings) }
         let parked = try eventually(timeout: .seconds(120)) {
             try supervise()
             return try sandbox.parkedCount(.ingest) == 1
@@ -90,13 +84,7 @@ struct PoisonCrashTwoCopiesTests {
 
         // A service manager's part: start a copy again whenever it died.
         var crashes = 0
-        let supervise = {
-            for copy in copies where sandbox.processes[copy]?.isRunning == false {
-                crashes += 1
-                sandbox.forget(copy)
-                try sandbox.startMailroom("mailroom-ingest", label: copy, environment: settings)
-            }
-        }
+        let supervise = { crashes += try sandbox.restartDead(copies, environment: settings) }
         let delivered = try eventually(timeout: .seconds(120)) {
             try supervise()
             return try sandbox.parkedCount(.ingest) == 1 && sandbox.receivedMessageIDs().count == users.count
@@ -116,6 +104,17 @@ struct PoisonCrashTwoCopiesTests {
 }
 
 extension Sandbox {
+    /// A service manager's part: starts again each of these ingest processes that died (the
+    /// labels name copies of `mailroom-ingest`); returns how many it found dead.
+    func restartDead(_ labels: [String], environment: [String: String]) throws -> Int {
+        let dead = labels.filter { processes[$0]?.isRunning == false }
+        for label in dead {
+            forget(label)
+            try startMailroom("mailroom-ingest", label: label, environment: environment)
+        }
+        return dead.count
+    }
+
     /// How many messages wait in a parking queue, without taking them.
     func parkedCount(_ queue: WorkQueue) throws -> UInt32 {
         let connection = try broker()

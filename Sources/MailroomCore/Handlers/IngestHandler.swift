@@ -100,9 +100,10 @@ public final class IngestHandler: MessageHandler {
         do {
             waiting = try store(values, error: error, key: key, provider: provider, correlationID: correlationID)
         } catch let rejected as DatabaseError where rejected.kind == .rejectedValue {
-            // A value the cache cannot hold (a name, or the error text, longer than its column):
-            // the answer counts as an error, so the emails that wait for it fail with that reason at once rather
-            // than ask again until the provider seems silent. The values are not logged.
+            // A value the cache cannot hold (a name, or the error text, longer than its
+            // column): the answer counts as an error, so the emails that wait for it fail with
+            // that reason at once rather than ask again until the provider seems silent. The
+            // values are not logged.
             outcome = Self.invalidAnswer
             logger.warning(
                 "answer not storable; recorded as \(Self.invalidAnswer)",
